@@ -1,0 +1,65 @@
+/**
+ * A discussion as the rules see it: its questions, their positions, and the rules a branch meeting is judged by.
+ * Pure types and checks; storage keeps the same shape as JSON.
+ */
+import { DomainError } from './errors.ts';
+
+/** The tally's key for units that adopted no position on a question; no position may take this id. */
+export const NO_POSITION = 'none';
+
+export type Majority = 'votes-cast' | 'present';
+
+export interface Rules {
+  /** Fraction of the unit's frozen voting roll that must attend, given as a decimal and read exactly. */
+  quorum: number;
+  /** Whose majority adopts a position: of the votes cast for positions (abstentions not counted) or of those present. */
+  majority: Majority;
+}
+
+export interface Position {
+  id: string;
+  title: string;
+  text?: string | undefined;
+}
+
+export interface Question {
+  id: string;
+  text: string;
+  positions: Position[];
+}
+
+export interface DiscussionDefinition {
+  id: string;
+  title: string;
+  description?: string | undefined;
+  reportingClosesAt: string;
+  rules: Rules;
+  questions: Question[];
+}
+
+export type DiscussionState = 'draft' | 'open';
+
+/** Rules a definition must meet beyond its types: unique question and position ids. */
+export function checkDiscussionDefinition(d: DiscussionDefinition): void {
+  const questionIds = new Set<string>();
+  d.questions.forEach((q, qi) => {
+    if (questionIds.has(q.id)) {
+      throw new DomainError('invalid_input', `question id '${q.id}' appears twice`, { field: `questions.${qi}.id` });
+    }
+    questionIds.add(q.id);
+    const positionIds = new Set<string>();
+    q.positions.forEach((p, pi) => {
+      if (positionIds.has(p.id)) {
+        throw new DomainError('invalid_input', `position id '${p.id}' appears twice in question '${q.id}'`, {
+          field: `questions.${qi}.positions.${pi}.id`,
+        });
+      }
+      if (p.id === NO_POSITION) {
+        throw new DomainError('invalid_input', `position id '${NO_POSITION}' is reserved for "adopted nothing" in the tally`, {
+          field: `questions.${qi}.positions.${pi}.id`,
+        });
+      }
+      positionIds.add(p.id);
+    });
+  });
+}

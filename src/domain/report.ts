@@ -1,0 +1,96 @@
+/**
+ * A branch report and what follows from it. The derived facts — quorate, adopted — are never typed in: they are
+ * computed here, from the counts and the discussion's rules, and nowhere else.
+ */
+import type { DiscussionDefinition, Rules } from './discussion.ts';
+import { DomainError } from './errors.ts';
+import { atLeastFractionOf, fractionFromDecimal } from './fraction.ts';
+
+export interface QuestionVotes {
+  positions: Record<string, number>;
+  abstain: number;
+}
+
+export interface ReportInput {
+  unitId: string;
+  meetingDate: string;
+  present: number;
+  votes: Record<string, QuestionVotes>;
+  resolution: string;
+  supersedes?: number | null | undefined;
+}
+
+export interface ReportOutcome {
+  quorate: boolean;
+  /** For every question of the discussion: the adopted position's id, or null. */
+  adopted: Record<string, string | null>;
+}
+
+/** Quorate iff present >= quorum × frozen roll, in exact rational arithmetic. */
+export function isQuorate(present: number, roll: number, rules: Rules): boolean {
+  return atLeastFractionOf(present, fractionFromDecimal(rules.quorum), roll);
+}
+
+/**
+ * The position a quorate meeting adopted on one question, or null. A position is adopted iff its votes × 2 exceed the
+ * base: the sum of all position votes (majority "votes-cast", abstentions not counted) or the number present
+ * (majority "present"). At most one position can pass a strict majority.
+ */
+export function adoptedPosition(votes: QuestionVotes, present: number, rules: Rules): string | null {
+  const cast = Object.values(votes.positions).reduce((a, b) => a + b, 0);
+  const base = rules.majority === 'present' ? present : cast;
+  for (const [position, n] of Object.entries(votes.positions)) {
+    if (n * 2 > base) return position;
+  }
+  return null;
+}
+
+export function deriveOutcome(report: Pick<ReportInput, 'present' | 'votes'>, roll: number, discussion: DiscussionDefinition): ReportOutcome {
+  const quorate = isQuorate(report.present, roll, discussion.rules);
+  const adopted: Record<string, string | null> = {};
+  for (const q of discussion.questions) {
+    const v = report.votes[q.id];
+    adopted[q.id] = quorate && v ? adoptedPosition(v, report.present, discussion.rules) : null;
+  }
+  return { quorate, adopted };
+}
+
+/**
+ * The rules a report's counts must meet, given the discussion and the unit's frozen roll. Types and ranges are the
+ * boundary schema's job (src/schemas/report.ts); these are the rules that need the discussion.
+ */
+export function checkReportCounts(report: ReportInput, roll: number, discussion: DiscussionDefinition): void {
+  if (roll < 1) {
+    throw new DomainError('invalid_input', `unit '${report.unitId}' has no voting members on the frozen roll, so it may not report`, {
+      field: 'unitId',
+    });
+  }
+  if (report.present > roll) {
+    throw new DomainError('invalid_input', `present (${report.present}) exceeds the unit's voting roll (${roll})`, { field: 'present' });
+  }
+  const questions = new Map(discussion.questions.map((q) => [q.id, q]));
+  for (const [questionId, v] of Object.entries(report.votes)) {
+    const q = questions.get(questionId);
+    if (!q) {
+      throw new DomainError('invalid_input', `unknown question '${questionId}'; this discussion asks ${[...questions.keys()].join(', ')}`, {
+        field: `votes.${questionId}`,
+      });
+    }
+    const known = new Set(q.positions.map((p) => p.id));
+    for (const positionId of Object.keys(v.positions)) {
+      if (!known.has(positionId)) {
+        throw new DomainError('invalid_input', `unknown position '${positionId}' for question '${questionId}'; its positions are ${[...known].join(', ')}`, {
+          field: `votes.${questionId}.positions.${positionId}`,
+        });
+      }
+    }
+    const cast = Object.values(v.positions).reduce((a, b) => a + b, 0);
+    if (cast + v.abstain > report.present) {
+      throw new DomainError(
+        'invalid_input',
+        `votes on '${questionId}' (${cast} for positions + ${v.abstain} abstaining = ${cast + v.abstain}) exceed those present (${report.present})`,
+        { field: `votes.${questionId}` },
+      );
+    }
+  }
+}

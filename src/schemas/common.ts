@@ -1,0 +1,25 @@
+import { z } from 'zod';
+
+/** Ids chosen by the organization (units, members, discussions, questions, positions): short, printable, no spaces. */
+export const Id = z
+  .string()
+  .min(1, 'must not be empty')
+  .max(64, 'must be at most 64 characters')
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]*$/, 'must start with a letter or digit and use only letters, digits, _ . : -');
+
+export const Count = z.number({ error: 'must be a number' }).int('must be a whole number').min(0, 'must be 0 or more').max(100_000_000, 'is implausibly large');
+
+export const IsoDateTime = z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time such as 2024-01-15T00:00:00Z' });
+export const IsoDate = z.iso.date({ error: 'must be a date such as 2024-01-05' });
+
+export const ErrorBody = z
+  .object({
+    error: z.object({
+      code: z.string(),
+      message: z.string(),
+      field: z.string().nullable().optional(),
+      line: z.number().int().optional(),
+      column: z.union([z.number(), z.string()]).optional(),
+    }),
+  })
+  .meta({ id: 'Error' });

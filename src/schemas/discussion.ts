@@ -1,0 +1,40 @@
+import { z } from 'zod';
+import { Id, IsoDateTime } from './common.ts';
+
+export const PositionInput = z.object({
+  id: Id,
+  title: z.string().min(1, 'must not be empty').max(500),
+  text: z.string().max(200_000).optional(),
+});
+
+export const QuestionInput = z.object({
+  id: Id,
+  text: z.string().min(1, 'must not be empty').max(10_000),
+  positions: z.array(PositionInput).min(1, 'a question needs at least one position').max(50),
+});
+
+export const RulesInput = z.object({
+  quorum: z.number({ error: 'must be a number' }).min(0, 'must be between 0 and 1').max(1, 'must be between 0 and 1'),
+  majority: z.enum(['votes-cast', 'present'], { error: "must be 'votes-cast' or 'present'" }),
+});
+
+export const DiscussionInput = z
+  .object({
+    id: Id,
+    title: z.string().min(1, 'must not be empty').max(500),
+    description: z.string().max(200_000).optional(),
+    reportingClosesAt: IsoDateTime,
+    rules: RulesInput,
+    questions: z.array(QuestionInput).min(1, 'a discussion needs at least one question').max(50),
+  })
+  .strict()
+  .meta({ id: 'DiscussionInput' });
+export type DiscussionInput = z.infer<typeof DiscussionInput>;
+
+export const Discussion = DiscussionInput.extend({
+  state: z.enum(['draft', 'open']),
+  openedAt: z.string().nullable(),
+  rootUnitId: z.string().nullable(),
+  reportingOpen: z.boolean(),
+}).meta({ id: 'Discussion' });
+export type Discussion = z.infer<typeof Discussion>;

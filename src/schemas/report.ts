@@ -1,0 +1,47 @@
+import { z } from 'zod';
+import { Count, Id, IsoDate } from './common.ts';
+
+export const QuestionVotesInput = z.object({
+  positions: z.record(Id, Count),
+  abstain: Count,
+}).strict();
+
+export const ReportInput = z
+  .object({
+    unitId: Id,
+    meetingDate: IsoDate,
+    present: Count,
+    votes: z.record(Id, QuestionVotesInput),
+    resolution: z.string().max(100_000, 'must be at most 100,000 characters'),
+    supersedes: z.number().int('must be a whole number').min(1, 'must be a version number (1 or more)').nullable().optional(),
+  })
+  .strict()
+  .meta({ id: 'ReportInput' });
+export type ReportInput = z.infer<typeof ReportInput>;
+
+export const ReportAccepted = z
+  .object({
+    unitId: z.string(),
+    version: z.number().int(),
+    quorate: z.boolean(),
+    adopted: z.record(z.string(), z.string().nullable()),
+  })
+  .meta({ id: 'ReportAccepted' });
+export type ReportAccepted = z.infer<typeof ReportAccepted>;
+
+export const ReportVersion = z
+  .object({
+    unitId: z.string(),
+    version: z.number().int(),
+    current: z.boolean(),
+    meetingDate: z.string(),
+    present: z.number().int(),
+    votes: z.record(z.string(), z.object({ positions: z.record(z.string(), z.number().int()), abstain: z.number().int() })),
+    resolution: z.string(),
+    quorate: z.boolean(),
+    adopted: z.record(z.string(), z.string().nullable()),
+    submittedAt: z.string(),
+    roll: z.number().int(),
+  })
+  .meta({ id: 'ReportVersion' });
+export type ReportVersion = z.infer<typeof ReportVersion>;

@@ -1,0 +1,26 @@
+import { z } from 'zod';
+
+const UnitsAndMembers = z.object({ units: z.number().int(), members: z.number().int() });
+
+export const QuestionTally = z.object({
+  adopted: z.record(z.string(), UnitsAndMembers).describe('for each position and for "none": reported units that adopted it and the sum of their frozen rolls'),
+  votes: z.record(z.string(), z.number().int()),
+  abstain: z.number().int(),
+});
+
+export const Tally = z
+  .object({
+    discussionId: z.string(),
+    unitId: z.string(),
+    asOf: z.string().describe('when this subtree last changed (the opening, or the latest accepted report)'),
+    provisional: z.boolean().describe('true while reporting is still open'),
+    unitsTotal: z.number().int(),
+    unitsReported: z.number().int(),
+    unitsQuorate: z.number().int(),
+    membersTotal: z.number().int(),
+    membersReported: z.number().int(),
+    present: z.number().int(),
+    questions: z.record(z.string(), QuestionTally),
+  })
+  .meta({ id: 'Tally' });
+export type Tally = z.infer<typeof Tally>;

@@ -1,0 +1,155 @@
+/**
+ * Builds the HTTP application (without listening), so tests drive it with `inject()` and `serve` starts it.
+ * Cross-cutting concerns live here and only here: the error shape, authentication and the policy check.
+ */
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
+import {
+  hasZodFastifySchemaValidationErrors,
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import { DomainError, isDomainError } from '../domain/errors.ts';
+import { authorize, PERMISSIONS, type Permission, type Principal } from '../domain/policy.ts';
+import { authenticateToken } from '../services/tokens.ts';
+import type { Store } from '../storage/db.ts';
+import { errorBody, HTTP_STATUS } from './http-errors.ts';
+import { TallyHub } from './live.ts';
+import { discussionRoutes } from './routes/discussions.ts';
+import { homeRoutes } from './routes/home.ts';
+import { reportRoutes } from './routes/reports.ts';
+import { rollRoutes } from './routes/roll.ts';
+import { tallyRoutes } from './routes/tally.ts';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The permission a route needs. Every route must declare one (see the onRoute hook). */
+    policy?: Permission;
+  }
+  interface FastifyRequest {
+    principal: Principal | null;
+  }
+}
+
+export interface AppOptions {
+  store: Store;
+  /** The current time as ISO-8601; tests move it. */
+  now?: () => string;
+  logger?: boolean;
+  /** Start the live-update channel (LISTEN/NOTIFY or the SQLite poll). */
+  live?: boolean;
+}
+
+export interface AppContext {
+  store: Store;
+  now: () => string;
+  hub: TallyHub;
+}
+
+export type App = FastifyInstance;
+
+export async function buildApp(opts: AppOptions): Promise<App> {
+  const ctx: AppContext = { store: opts.store, now: opts.now ?? (() => new Date().toISOString()), hub: new TallyHub(opts.store) };
+  const app = Fastify({
+    logger: opts.logger ? { level: 'info', redact: ['req.headers.authorization', 'req.headers.cookie'] } : false,
+    bodyLimit: 1024 * 1024,
+    // Unicode-heavy texts and ids must not be mangled; keep Fastify's defaults otherwise.
+    routerOptions: { maxParamLength: 200 },
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.decorateRequest('principal', null);
+
+  // Deny by default: a route that does not say which permission it needs does not start.
+  app.addHook('onRoute', (route) => {
+    const policy = route.config?.policy;
+    if (!policy || !(policy in PERMISSIONS)) {
+      if (route.url.startsWith('/api/docs')) {
+        route.config = { ...route.config, policy: 'public' };
+        return;
+      }
+      throw new Error(`route ${route.method} ${route.url} declares no policy`);
+    }
+  });
+
+  app.addHook('onRequest', async (req) => {
+    req.principal = await principalOf(ctx, req);
+    authorize(req.principal, req.routeOptions.config.policy ?? 'public');
+  });
+
+  app.setErrorHandler((err: FastifyError, req, reply) => {
+    if (isDomainError(err)) {
+      return reply.status(HTTP_STATUS[err.code]).send(errorBody(err.code, err.message, err.field, err.location));
+    }
+    if (hasZodFastifySchemaValidationErrors(err)) {
+      const issue = err.validation[0]!;
+      const where = err.validationContext === 'body' ? '' : `${err.validationContext}.`;
+      let field = `${where}${issue.instancePath.replace(/^\//, '').replaceAll('/', '.')}`;
+      const keys = (issue.params as { keys?: string[] }).keys;
+      if (issue.keyword === 'unrecognized_keys' && keys?.length) field = field ? `${field}.${keys[0]}` : keys[0]!;
+      if (!field) field = err.validationContext ?? 'body';
+      const message = issue.keyword === 'unrecognized_keys' ? `${field}: unknown field (not part of this request's schema)` : `${field}: ${issue.message}`;
+      return reply.status(400).send(errorBody('invalid_input', message, field));
+    }
+    if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+      return reply.status(413).send(errorBody('payload_too_large', `the request body exceeds the limit of ${req.routeOptions.bodyLimit ?? 1048576} bytes`, 'body'));
+    }
+    if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
+      return reply.status(415).send(errorBody('invalid_input', `unsupported content type '${req.headers['content-type'] ?? ''}'`, 'content-type'));
+    }
+    if (typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500) {
+      // Fastify's own refusals: malformed JSON, empty body, bad headers.
+      return reply.status(400).send(errorBody('invalid_input', err.message, 'body'));
+    }
+    req.log.error({ err }, 'unexpected error');
+    return reply.status(500).send(errorBody('internal', 'an unexpected error occurred; it has been logged'));
+  });
+
+  app.setNotFoundHandler((req, reply) => {
+    reply.status(404).send(errorBody('not_found', `no route ${req.method} ${req.url.split('?')[0]}`));
+  });
+
+  app.addContentTypeParser(['text/csv', 'text/plain'], { parseAs: 'string' }, (_req, body, done) => done(null, body));
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Plenum API',
+        version: '1',
+        description:
+          'Organization-wide discussions: the unit tree and roll, discussions with frozen rolls, branch reports with corrections, and the live membership-weighted tally. Writes need `Authorization: Bearer <token>` (`plenum token create`). Errors are `{ "error": { "code", "message", "field" } }`.',
+      },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs' });
+
+  await app.register(homeRoutes(ctx));
+  await app.register(rollRoutes(ctx), { prefix: '/api/v1' });
+  await app.register(discussionRoutes(ctx), { prefix: '/api/v1' });
+  await app.register(reportRoutes(ctx), { prefix: '/api/v1' });
+  await app.register(tallyRoutes(ctx), { prefix: '/api/v1' });
+
+  if (opts.live !== false) {
+    await ctx.hub.start();
+    app.addHook('onClose', async () => ctx.hub.stop());
+  }
+  return app as unknown as App;
+}
+
+async function principalOf(ctx: AppContext, req: FastifyRequest): Promise<Principal | null> {
+  const header = req.headers.authorization;
+  if (!header) return null;
+  const m = /^Bearer\s+(\S+)$/i.exec(header);
+  const principal = m ? await authenticateToken(ctx.store.db, m[1]!) : null;
+  if (!principal) {
+    // A bad credential is refused even on public routes: a client should learn its token is wrong.
+    throw new DomainError('unauthenticated', 'the bearer token is malformed, unknown or revoked');
+  }
+  return principal;
+}

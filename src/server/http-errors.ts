@@ -1,0 +1,29 @@
+/** The one place error codes become HTTP statuses, and the one shape every error answer has. */
+import type { ErrorCode } from '../domain/errors.ts';
+
+export const HTTP_STATUS: Record<ErrorCode, number> = {
+  invalid_input: 400,
+  csv_invalid: 400,
+  unauthenticated: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  version_conflict: 409,
+  idempotency_key_reused: 422,
+  discussion_not_open: 409,
+  reporting_closed: 409,
+  payload_too_large: 413,
+  rate_limited: 429,
+  internal: 500,
+};
+
+export interface ErrorBody {
+  error: { code: ErrorCode | string; message: string; field?: string | null; line?: number; column?: number | string };
+}
+
+export function errorBody(code: ErrorCode, message: string, field?: string | null, location?: { line?: number; column?: number | string }): ErrorBody {
+  const error: ErrorBody['error'] = { code, message, field: field ?? null };
+  if (location?.line !== undefined) error.line = location.line;
+  if (location?.column !== undefined) error.column = location.column;
+  return { error };
+}

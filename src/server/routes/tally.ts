@@ -1,0 +1,94 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { ErrorBody, Id } from '../../schemas/common.ts';
+import { Tally } from '../../schemas/tally.ts';
+import { getTally } from '../../services/tally.ts';
+import type { AppContext } from '../app.ts';
+
+/** How long a stream waits to gather a burst of reports into one push. */
+const COALESCE_MS = 150;
+const HEARTBEAT_MS = 15_000;
+
+export const tallyRoutes =
+  (ctx: AppContext): FastifyPluginAsyncZod =>
+  async (app) => {
+    const query = z.object({ unit: Id.optional() });
+    const openStreams = new Set<() => void>();
+    app.addHook('onClose', async () => {
+      for (const close of openStreams) close();
+    });
+
+    app.get('/discussions/:id/tally', {
+      config: { policy: 'public' },
+      schema: {
+        summary: 'The live membership-weighted tally of a unit and all its descendants (default: the whole organization)',
+        tags: ['tally'],
+        params: z.object({ id: Id }),
+        querystring: query,
+        response: { 200: Tally, 404: ErrorBody, 409: ErrorBody },
+      },
+      handler: async (req) => getTally(ctx.store.db, req.params.id, req.query.unit, ctx.now()),
+    });
+
+    app.get('/discussions/:id/tally/stream', {
+      config: { policy: 'public' },
+      schema: {
+        summary: 'Server-Sent Events: the tally now, then again after every accepted report that moves it',
+        description: 'Each message is `event: tally` with the same JSON as GET …/tally. A comment line is sent every 15 s to keep proxies from closing the stream.',
+        tags: ['tally'],
+        params: z.object({ id: Id }),
+        querystring: query,
+      },
+      handler: async (req, reply) => {
+        const { id } = req.params;
+        // Fail before the stream starts, with a normal error answer, if the discussion or unit is unknown.
+        const first = await getTally(ctx.store.db, id, req.query.unit, ctx.now());
+        const unitId = first.unitId;
+        reply.hijack();
+        const res = reply.raw;
+        res.writeHead(200, {
+          'content-type': 'text/event-stream; charset=utf-8',
+          'cache-control': 'no-cache, no-transform',
+          connection: 'keep-alive',
+          'x-accel-buffering': 'no',
+        });
+        let closed = false;
+        let timer: NodeJS.Timeout | undefined;
+        let last = '';
+        const send = (tally: typeof first) => {
+          const { asOf: _asOf, ...figures } = tally;
+          const key = JSON.stringify(figures);
+          if (closed || key === last) return;
+          last = key;
+          res.write(`event: tally\ndata: ${JSON.stringify(tally)}\n\n`);
+        };
+        const push = async () => {
+          timer = undefined;
+          if (closed) return;
+          try {
+            send(await getTally(ctx.store.db, id, unitId, ctx.now()));
+          } catch {
+            /* the store is closing or the discussion vanished: the next change will try again */
+          }
+        };
+        const unsubscribe = ctx.hub.subscribe(id, (change) => {
+          if (change.unitIds && !change.unitIds.includes(unitId)) return;
+          timer ??= setTimeout(() => void push(), COALESCE_MS);
+        });
+        const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), HEARTBEAT_MS);
+        const close = () => {
+          if (closed) return;
+          closed = true;
+          openStreams.delete(close);
+          unsubscribe();
+          clearInterval(heartbeat);
+          if (timer) clearTimeout(timer);
+          res.end();
+        };
+        openStreams.add(close);
+        req.raw.on('close', close);
+        res.write('retry: 2000\n\n');
+        send(first);
+      },
+    });
+  };

@@ -1,0 +1,185 @@
+/**
+ * Submitting a branch report (or a correction) and reading a unit's report history. One transaction stores the new
+ * version, retires the old one, and moves the tally of the unit and every ancestor by the difference.
+ */
+import { createHash } from 'node:crypto';
+import { DomainError, notFound } from '../domain/errors.ts';
+import { checkReportCounts, deriveOutcome, type ReportInput } from '../domain/report.ts';
+import { isZeroDelta, tallyDelta } from '../domain/tally.ts';
+import { engine, type Db } from '../storage/db.ts';
+import { findFrozenUnit } from '../storage/discussions.repository.ts';
+import { findIdempotentResponse, saveIdempotentResponse } from '../storage/idempotency.repository.ts';
+import { findCurrentReport, insertReportVersion, listReportVersions, markSuperseded } from '../storage/reports.repository.ts';
+import { applyTallyDelta } from '../storage/tally.repository.ts';
+import { getDiscussion } from './discussions.ts';
+
+export interface SubmitReport {
+  discussionId: string;
+  report: ReportInput;
+  /** Who submits: a token id, or `cli` for the office at the console. */
+  submittedBy: string;
+  idempotencyKey?: string | undefined;
+  now: string;
+}
+
+export interface ReportAccepted {
+  unitId: string;
+  version: number;
+  quorate: boolean;
+  adopted: Record<string, string | null>;
+}
+
+export interface SubmitResult {
+  accepted: ReportAccepted;
+  /** True when this answers a retried request (same Idempotency-Key) without storing anything. */
+  replayed: boolean;
+  /** The unit and its ancestors: the tallies this report moved (for live updates). */
+  affectedUnitIds: string[];
+}
+
+export async function submitReport(db: Db, cmd: SubmitReport): Promise<SubmitResult> {
+  const scope = `${cmd.discussionId}:${cmd.submittedBy}`;
+  const requestHash = cmd.idempotencyKey ? hashRequest(cmd.report) : '';
+  if (cmd.idempotencyKey) {
+    const replay = await replayed(db, scope, cmd.idempotencyKey, requestHash);
+    if (replay) return replay;
+  }
+  try {
+    return await db.transaction().execute((trx) => storeReport(trx, cmd, scope, requestHash));
+  } catch (e) {
+    if (!engine.isUniqueViolation(e)) throw e;
+    // A racing request won: either the same retried request (same key) or a rival correction of the same version.
+    if (cmd.idempotencyKey) {
+      const replay = await replayed(db, scope, cmd.idempotencyKey, requestHash);
+      if (replay) return replay;
+    }
+    throw new DomainError('version_conflict', `another report for unit '${cmd.report.unitId}' was accepted meanwhile; fetch the current version and correct it`, {
+      field: 'supersedes',
+    });
+  }
+}
+
+async function replayed(db: Db, scope: string, key: string, requestHash: string): Promise<SubmitResult | undefined> {
+  const prior = await findIdempotentResponse(db, scope, key);
+  if (!prior) return undefined;
+  if (prior.requestHash !== requestHash) {
+    throw new DomainError('idempotency_key_reused', 'this Idempotency-Key was already used for a different report; use a new key for a new request', {
+      field: 'Idempotency-Key',
+    });
+  }
+  return { accepted: prior.response as ReportAccepted, replayed: true, affectedUnitIds: [] };
+}
+
+async function storeReport(trx: Db, cmd: SubmitReport, scope: string, requestHash: string): Promise<SubmitResult> {
+  const { report, discussionId, now } = cmd;
+  const d = await getDiscussion(trx, discussionId);
+  if (d.state !== 'open') {
+    throw new DomainError('discussion_not_open', `discussion '${discussionId}' is not open yet; reports are accepted from its opening until ${d.definition.reportingClosesAt}`);
+  }
+  if (now >= d.definition.reportingClosesAt) {
+    throw new DomainError('reporting_closed', `reporting for discussion '${discussionId}' closed at ${d.definition.reportingClosesAt}`);
+  }
+  const unit = await findFrozenUnit(trx, discussionId, report.unitId);
+  if (!unit) {
+    throw new DomainError('invalid_input', `unknown unit '${report.unitId}': it was not in the organization when discussion '${discussionId}' opened`, {
+      field: 'unitId',
+    });
+  }
+  checkReportCounts(report, unit.roll, d.definition);
+  const questionIds = d.definition.questions.map((q) => q.id);
+  const current = await findCurrentReport(trx, discussionId, report.unitId, questionIds);
+  const supersedes = report.supersedes ?? null;
+  if (current && supersedes === null) {
+    throw new DomainError('version_conflict', `unit '${report.unitId}' already has report version ${current.version}; a correction must carry "supersedes": ${current.version}`, {
+      field: 'supersedes',
+    });
+  }
+  if (current && supersedes !== current.version) {
+    throw new DomainError('version_conflict', `"supersedes": ${supersedes} is not the current version of unit '${report.unitId}' (it is ${current.version})`, {
+      field: 'supersedes',
+    });
+  }
+  if (!current && supersedes !== null) {
+    throw new DomainError('version_conflict', `unit '${report.unitId}' has no report yet, so there is nothing to supersede; leave "supersedes" out`, {
+      field: 'supersedes',
+    });
+  }
+  const outcome = deriveOutcome(report, unit.roll, d.definition);
+  const version = (current?.version ?? 0) + 1;
+  if (current) await markSuperseded(trx, discussionId, report.unitId, current.version);
+  await insertReportVersion(trx, {
+    discussionId,
+    unitId: report.unitId,
+    version,
+    isCurrent: true,
+    meetingDate: report.meetingDate,
+    present: report.present,
+    resolution: report.resolution,
+    votes: report.votes,
+    outcome,
+    submittedAt: now,
+    submittedBy: cmd.submittedBy,
+  });
+  const delta = tallyDelta(d.definition, unit.roll, current ? { present: current.present, votes: current.votes, outcome: current.outcome } : null, {
+    present: report.present,
+    votes: report.votes,
+    outcome,
+  });
+  const affectedUnitIds = [...unit.ancestors, unit.unitId];
+  if (!isZeroDelta(delta)) await applyTallyDelta(trx, discussionId, affectedUnitIds, delta, now);
+  const accepted: ReportAccepted = { unitId: report.unitId, version, quorate: outcome.quorate, adopted: outcome.adopted };
+  if (cmd.idempotencyKey) await saveIdempotentResponse(trx, scope, cmd.idempotencyKey, requestHash, accepted, now);
+  return { accepted, replayed: false, affectedUnitIds };
+}
+
+/** A stable fingerprint of a request body: keys sorted, so the same report always hashes the same. */
+function hashRequest(value: unknown): string {
+  return createHash('sha256').update(stableJson(value)).digest('hex');
+}
+
+function stableJson(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(stableJson).join(',')}]`;
+  if (v && typeof v === 'object') {
+    return `{${Object.keys(v)
+      .sort()
+      .filter((k) => (v as Record<string, unknown>)[k] !== undefined)
+      .map((k) => `${JSON.stringify(k)}:${stableJson((v as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(v);
+}
+
+export interface ReportHistoryEntry {
+  unitId: string;
+  version: number;
+  current: boolean;
+  meetingDate: string;
+  present: number;
+  votes: ReportInput['votes'];
+  resolution: string;
+  quorate: boolean;
+  adopted: Record<string, string | null>;
+  submittedAt: string;
+  roll: number;
+}
+
+/** Every version of a unit's report, oldest first. Nothing is overwritten: corrections are new versions. */
+export async function getReportHistory(db: Db, discussionId: string, unitId: string): Promise<ReportHistoryEntry[]> {
+  const d = await getDiscussion(db, discussionId);
+  const unit = await findFrozenUnit(db, discussionId, unitId);
+  if (!unit) throw notFound('unit', unitId, 'unitId');
+  const versions = await listReportVersions(db, discussionId, unitId, d.definition.questions.map((q) => q.id));
+  return versions.map((r) => ({
+    unitId,
+    version: r.version,
+    current: r.isCurrent,
+    meetingDate: r.meetingDate,
+    present: r.present,
+    votes: r.votes,
+    resolution: r.resolution,
+    quorate: r.outcome.quorate,
+    adopted: r.outcome.adopted,
+    submittedAt: r.submittedAt,
+    roll: unit.roll,
+  }));
+}

@@ -1,0 +1,55 @@
+/** Reading the live tally of any subtree, and recounting it from scratch (the check the incremental tally must pass). */
+import { DomainError, notFound } from '../domain/errors.ts';
+import { recount, type TallyCounts } from '../domain/tally.ts';
+import type { Db } from '../storage/db.ts';
+import { findFrozenUnit, listFrozenUnits } from '../storage/discussions.repository.ts';
+import { listCurrentReports } from '../storage/reports.repository.ts';
+import { readTally } from '../storage/tally.repository.ts';
+import { getDiscussion } from './discussions.ts';
+
+export interface TallyView extends TallyCounts {
+  discussionId: string;
+  unitId: string;
+  asOf: string;
+  provisional: boolean;
+}
+
+export async function getTally(db: Db, discussionId: string, unitId: string | undefined, now: string): Promise<TallyView> {
+  const d = await getDiscussion(db, discussionId);
+  if (d.state !== 'open' || !d.rootUnitId) {
+    throw new DomainError('discussion_not_open', `discussion '${discussionId}' is not open yet; its tally starts when it opens and the roll is frozen`);
+  }
+  const target = unitId ?? d.rootUnitId;
+  const stored = await readTally(db, d.definition, target);
+  if (!stored) throw notFound('unit', target, 'unit');
+  return {
+    discussionId,
+    unitId: target,
+    asOf: stored.updatedAt,
+    provisional: now < d.definition.reportingClosesAt,
+    unitsTotal: stored.counts.unitsTotal,
+    unitsReported: stored.counts.unitsReported,
+    unitsQuorate: stored.counts.unitsQuorate,
+    membersTotal: stored.counts.membersTotal,
+    membersReported: stored.counts.membersReported,
+    present: stored.counts.present,
+    questions: stored.counts.questions,
+  };
+}
+
+/** The tally of a subtree summed from the current reports, ignoring the maintained tally entirely. */
+export async function recountTally(db: Db, discussionId: string, unitId?: string): Promise<TallyCounts> {
+  const d = await getDiscussion(db, discussionId);
+  const target = unitId ?? d.rootUnitId;
+  if (!target || !(await findFrozenUnit(db, discussionId, target))) throw notFound('unit', target ?? '', 'unit');
+  const questionIds = d.definition.questions.map((q) => q.id);
+  const [units, reports] = await Promise.all([listFrozenUnits(db, discussionId), listCurrentReports(db, discussionId, questionIds)]);
+  const inSubtree = units.filter((u) => u.unitId === target || u.ancestors.includes(target));
+  return recount(
+    d.definition,
+    inSubtree.map((u) => {
+      const r = reports.get(u.unitId);
+      return { roll: u.roll, report: r ? { present: r.present, votes: r.votes, outcome: r.outcome } : null };
+    }),
+  );
+}

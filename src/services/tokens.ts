@@ -1,0 +1,42 @@
+/**
+ * API tokens: `plenum_<id>_<secret>`. Only SHA-256 of the secret is stored (a token is 256 random bits, so a fast hash
+ * is enough — unlike passwords); the id lets us find the row without scanning, the comparison is constant-time.
+ */
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { DomainError } from '../domain/errors.ts';
+import { ROLES, type Principal, type Role } from '../domain/policy.ts';
+import type { Db } from '../storage/db.ts';
+import { findToken, insertToken, listTokens, revokeToken, type TokenRecord } from '../storage/tokens.repository.ts';
+
+const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
+
+export async function createToken(db: Db, opts: { name: string; role: string; unitId?: string | null }, now: string): Promise<{ id: string; token: string }> {
+  if (!(ROLES as readonly string[]).includes(opts.role)) {
+    throw new DomainError('invalid_input', `unknown role '${opts.role}'; roles are ${ROLES.join(', ')}`, { field: 'role' });
+  }
+  if (!opts.name.trim()) throw new DomainError('invalid_input', 'a token needs a name saying who or what uses it', { field: 'name' });
+  const id = randomBytes(8).toString('hex');
+  const secret = randomBytes(32).toString('base64url');
+  await insertToken(db, { id, name: opts.name.trim(), role: opts.role, unitId: opts.unitId ?? null, secretHash: sha256(secret), createdAt: now, revokedAt: null });
+  return { id, token: `plenum_${id}_${secret}` };
+}
+
+/** The principal a bearer token stands for, or null when it is malformed, unknown or revoked. */
+export async function authenticateToken(db: Db, token: string): Promise<Principal | null> {
+  const m = /^plenum_([0-9a-f]{16})_([A-Za-z0-9_-]{43})$/.exec(token);
+  if (!m) return null;
+  const record = await findToken(db, m[1]!);
+  if (!record || record.revokedAt) return null;
+  const a = Buffer.from(sha256(m[2]!), 'hex');
+  const b = Buffer.from(record.secretHash, 'hex');
+  if (a.length !== b.length || !timingSafeEqual(a, b)) return null;
+  return { kind: 'token', id: record.id, name: record.name, role: record.role as Role, unitId: record.unitId };
+}
+
+export async function getTokens(db: Db): Promise<Array<Omit<TokenRecord, 'secretHash'>>> {
+  return (await listTokens(db)).map(({ secretHash: _s, ...rest }) => rest);
+}
+
+export async function revoke(db: Db, id: string, now: string): Promise<void> {
+  if (!(await revokeToken(db, id, now))) throw new DomainError('not_found', `no active token with id '${id}'`, { field: 'id' });
+}

@@ -1,0 +1,171 @@
+import type { QuestionVotes, ReportOutcome } from '../domain/report.ts';
+import type { Db } from './db.ts';
+
+export interface StoredReport {
+  discussionId: string;
+  unitId: string;
+  version: number;
+  isCurrent: boolean;
+  meetingDate: string;
+  present: number;
+  resolution: string;
+  votes: Record<string, QuestionVotes>;
+  outcome: ReportOutcome;
+  submittedAt: string;
+  submittedBy: string;
+}
+
+export async function insertReportVersion(db: Db, r: StoredReport): Promise<void> {
+  await db
+    .insertInto('reports')
+    .values({
+      discussion_id: r.discussionId,
+      unit_id: r.unitId,
+      version: r.version,
+      is_current: r.isCurrent ? 1 : 0,
+      meeting_date: r.meetingDate,
+      present: r.present,
+      resolution: r.resolution,
+      quorate: r.outcome.quorate ? 1 : 0,
+      submitted_at: r.submittedAt,
+      submitted_by: r.submittedBy,
+    })
+    .execute();
+  const questionIds = Object.keys(r.outcome.adopted);
+  const questionRows = questionIds
+    .filter((q) => r.votes[q] !== undefined)
+    .map((q) => ({
+      discussion_id: r.discussionId,
+      unit_id: r.unitId,
+      version: r.version,
+      question_id: q,
+      abstain: r.votes[q]!.abstain,
+      adopted_position_id: r.outcome.adopted[q] ?? null,
+    }));
+  if (questionRows.length) await db.insertInto('report_questions').values(questionRows).execute();
+  const voteRows = Object.entries(r.votes).flatMap(([q, v]) =>
+    Object.entries(v.positions).map(([p, n]) => ({
+      discussion_id: r.discussionId,
+      unit_id: r.unitId,
+      version: r.version,
+      question_id: q,
+      position_id: p,
+      votes: n,
+    })),
+  );
+  if (voteRows.length) await db.insertInto('report_votes').values(voteRows).execute();
+}
+
+export async function markSuperseded(db: Db, discussionId: string, unitId: string, version: number): Promise<void> {
+  await db
+    .updateTable('reports')
+    .set({ is_current: 0 })
+    .where('discussion_id', '=', discussionId)
+    .where('unit_id', '=', unitId)
+    .where('version', '=', version)
+    .execute();
+}
+
+async function loadVersions(db: Db, discussionId: string, unitId: string, onlyCurrent: boolean, questionIds: readonly string[]): Promise<StoredReport[]> {
+  let q = db.selectFrom('reports').selectAll().where('discussion_id', '=', discussionId).where('unit_id', '=', unitId);
+  if (onlyCurrent) q = q.where('is_current', '=', 1);
+  const rows = await q.orderBy('version').execute();
+  if (!rows.length) return [];
+  const versions = rows.map((r) => r.version);
+  const [qs, vs] = await Promise.all([
+    db.selectFrom('report_questions').selectAll().where('discussion_id', '=', discussionId).where('unit_id', '=', unitId).where('version', 'in', versions).execute(),
+    db.selectFrom('report_votes').selectAll().where('discussion_id', '=', discussionId).where('unit_id', '=', unitId).where('version', 'in', versions).execute(),
+  ]);
+  return rows.map((r) => {
+    const votes: Record<string, QuestionVotes> = {};
+    const adopted: Record<string, string | null> = Object.fromEntries(questionIds.map((id) => [id, null]));
+    for (const rq of qs.filter((x) => x.version === r.version)) {
+      votes[rq.question_id] = { positions: {}, abstain: rq.abstain };
+      adopted[rq.question_id] = rq.adopted_position_id;
+    }
+    for (const rv of vs.filter((x) => x.version === r.version)) {
+      (votes[rv.question_id] ??= { positions: {}, abstain: 0 }).positions[rv.position_id] = rv.votes;
+    }
+    return {
+      discussionId,
+      unitId,
+      version: r.version,
+      isCurrent: r.is_current === 1,
+      meetingDate: r.meeting_date,
+      present: r.present,
+      resolution: r.resolution,
+      votes,
+      outcome: { quorate: r.quorate === 1, adopted },
+      submittedAt: r.submitted_at,
+      submittedBy: r.submitted_by,
+    };
+  });
+}
+
+export async function findCurrentReport(db: Db, discussionId: string, unitId: string, questionIds: readonly string[]): Promise<StoredReport | undefined> {
+  return (await loadVersions(db, discussionId, unitId, true, questionIds))[0];
+}
+
+export async function listReportVersions(db: Db, discussionId: string, unitId: string, questionIds: readonly string[]): Promise<StoredReport[]> {
+  return loadVersions(db, discussionId, unitId, false, questionIds);
+}
+
+/** Every current report of a discussion, for a from-scratch recount. */
+export async function listCurrentReports(db: Db, discussionId: string, questionIds: readonly string[]): Promise<Map<string, StoredReport>> {
+  const [rows, qs, vs] = await Promise.all([
+    db.selectFrom('reports').selectAll().where('discussion_id', '=', discussionId).where('is_current', '=', 1).execute(),
+    db
+      .selectFrom('report_questions')
+      .innerJoin('reports', (j) =>
+        j.onRef('reports.discussion_id', '=', 'report_questions.discussion_id').onRef('reports.unit_id', '=', 'report_questions.unit_id').onRef('reports.version', '=', 'report_questions.version'),
+      )
+      .selectAll('report_questions')
+      .where('report_questions.discussion_id', '=', discussionId)
+      .where('reports.is_current', '=', 1)
+      .execute(),
+    db
+      .selectFrom('report_votes')
+      .innerJoin('reports', (j) =>
+        j.onRef('reports.discussion_id', '=', 'report_votes.discussion_id').onRef('reports.unit_id', '=', 'report_votes.unit_id').onRef('reports.version', '=', 'report_votes.version'),
+      )
+      .selectAll('report_votes')
+      .where('report_votes.discussion_id', '=', discussionId)
+      .where('reports.is_current', '=', 1)
+      .execute(),
+  ]);
+  const out = new Map<string, StoredReport>();
+  for (const r of rows) {
+    out.set(r.unit_id, {
+      discussionId,
+      unitId: r.unit_id,
+      version: r.version,
+      isCurrent: true,
+      meetingDate: r.meeting_date,
+      present: r.present,
+      resolution: r.resolution,
+      votes: {},
+      outcome: { quorate: r.quorate === 1, adopted: Object.fromEntries(questionIds.map((id) => [id, null])) },
+      submittedAt: r.submitted_at,
+      submittedBy: r.submitted_by,
+    });
+  }
+  for (const q of qs) {
+    const rep = out.get(q.unit_id)!;
+    rep.votes[q.question_id] = { positions: rep.votes[q.question_id]?.positions ?? {}, abstain: q.abstain };
+    rep.outcome.adopted[q.question_id] = q.adopted_position_id;
+  }
+  for (const v of vs) {
+    const rep = out.get(v.unit_id)!;
+    (rep.votes[v.question_id] ??= { positions: {}, abstain: 0 }).positions[v.position_id] = v.votes;
+  }
+  return out;
+}
+
+export async function countReports(db: Db, discussionId: string): Promise<{ versions: number; current: number }> {
+  const r = await db
+    .selectFrom('reports')
+    .where('discussion_id', '=', discussionId)
+    .select((eb) => [eb.fn.countAll<number>().as('versions'), eb.fn.sum<number>('is_current').as('current')])
+    .executeTakeFirstOrThrow();
+  return { versions: Number(r.versions), current: Number(r.current ?? 0) };
+}

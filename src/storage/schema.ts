@@ -1,0 +1,106 @@
+/** Row types of every table, as Kysely sees them. Mirrors src/storage/migrations; the schema test checks both engines. */
+export interface UnitsTable { id: string; parent_id: string | null; name: string; kind: string; updated_at: string }
+export interface MemberStatusesTable { status: string; votes: number }
+export interface MembersTable { id: string; unit_id: string; name: string; email: string; status: string; updated_at: string }
+export interface DiscussionsTable {
+  id: string;
+  title: string;
+  definition: string;
+  reporting_closes_at: string;
+  state: string;
+  root_unit_id: string | null;
+  created_at: string;
+  opened_at: string | null;
+}
+export interface DiscussionUnitsTable {
+  discussion_id: string;
+  unit_id: string;
+  parent_id: string | null;
+  name: string;
+  kind: string;
+  roll: number;
+  depth: number;
+  ancestors: string;
+}
+export interface ReportsTable {
+  discussion_id: string;
+  unit_id: string;
+  version: number;
+  is_current: number;
+  meeting_date: string;
+  present: number;
+  resolution: string;
+  quorate: number;
+  submitted_at: string;
+  submitted_by: string;
+}
+export interface ReportQuestionsTable {
+  discussion_id: string;
+  unit_id: string;
+  version: number;
+  question_id: string;
+  abstain: number;
+  adopted_position_id: string | null;
+}
+export interface ReportVotesTable {
+  discussion_id: string;
+  unit_id: string;
+  version: number;
+  question_id: string;
+  position_id: string;
+  votes: number;
+}
+export interface TallyUnitsTable {
+  discussion_id: string;
+  unit_id: string;
+  units_total: number;
+  units_reported: number;
+  units_quorate: number;
+  members_total: number;
+  members_reported: number;
+  present: number;
+  updated_at: string;
+}
+export interface TallyQuestionsTable {
+  discussion_id: string;
+  unit_id: string;
+  question_id: string;
+  abstain: number;
+  none_units: number;
+  none_members: number;
+}
+export interface TallyPositionsTable {
+  discussion_id: string;
+  unit_id: string;
+  question_id: string;
+  position_id: string;
+  votes: number;
+  adopted_units: number;
+  adopted_members: number;
+}
+export interface IdempotencyKeysTable { scope: string; key: string; request_hash: string; response: string; created_at: string }
+export interface ApiTokensTable {
+  id: string;
+  name: string;
+  role: string;
+  unit_id: string | null;
+  secret_hash: string;
+  created_at: string;
+  revoked_at: string | null;
+}
+
+export interface Database {
+  units: UnitsTable;
+  member_statuses: MemberStatusesTable;
+  members: MembersTable;
+  discussions: DiscussionsTable;
+  discussion_units: DiscussionUnitsTable;
+  reports: ReportsTable;
+  report_questions: ReportQuestionsTable;
+  report_votes: ReportVotesTable;
+  tally_units: TallyUnitsTable;
+  tally_questions: TallyQuestionsTable;
+  tally_positions: TallyPositionsTable;
+  idempotency_keys: IdempotencyKeysTable;
+  api_tokens: ApiTokensTable;
+}

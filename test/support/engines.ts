@@ -1,0 +1,63 @@
+/**
+ * Every storage and service test runs on both engines. SQLite: a fresh file per store. PostgreSQL: a fresh schema per
+ * store in the server at PLENUM_TEST_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres).
+ * Locally, a missing PostgreSQL skips its half with a loud line; under CI=true it fails instead.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { migrateToLatest, openStore, type EngineName, type Store } from '../../src/storage/db.ts';
+
+export const PG_URL = process.env.PLENUM_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+async function probePostgres(): Promise<boolean> {
+  const c = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 3000 });
+  try {
+    await c.connect();
+    await c.query('select 1');
+    return true;
+  } catch (e) {
+    if (process.env.CI === 'true') throw new Error(`PostgreSQL is required under CI=true but ${PG_URL} is unreachable: ${(e as Error).message}`);
+    console.warn(`\n!!! PostgreSQL at ${PG_URL} is unreachable (${(e as Error).message}): SKIPPING every PostgreSQL test. Set PLENUM_TEST_DATABASE_URL or start PostgreSQL.\n`);
+    return false;
+  } finally {
+    await c.end().catch(() => undefined);
+  }
+}
+
+const only = process.env.PLENUM_TEST_ENGINES?.split(',').map((s) => s.trim()) as EngineName[] | undefined;
+const wanted: EngineName[] = only ?? ['sqlite', 'postgres'];
+export const ENGINES: EngineName[] = wanted.includes('postgres') && !(await probePostgres()) ? wanted.filter((e) => e !== 'postgres') : wanted;
+
+/** A new, migrated, empty store on the engine; `dispose` removes it. */
+export async function newStore(engine: EngineName): Promise<Store & { dispose(): Promise<void> }> {
+  if (engine === 'sqlite') {
+    const dir = mkdtempSync(join(tmpdir(), 'plenum-test-'));
+    const store = openStore({ file: join(dir, 'plenum.db') });
+    await migrateToLatest(store.db);
+    return Object.assign(store, {
+      async dispose() {
+        await store.close();
+        rmSync(dir, { recursive: true, force: true });
+      },
+    });
+  }
+  const schema = `t_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
+  const admin = new pg.Client({ connectionString: PG_URL });
+  await admin.connect();
+  await admin.query(`create schema ${schema}`);
+  await admin.end();
+  const url = `${PG_URL}${PG_URL.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${schema}`)}`;
+  const store = openStore({ url, poolSize: 8 });
+  await migrateToLatest(store.db);
+  return Object.assign(store, {
+    async dispose() {
+      await store.close();
+      const c = new pg.Client({ connectionString: PG_URL });
+      await c.connect();
+      await c.query(`drop schema ${schema} cascade`);
+      await c.end();
+    },
+  });
+}
