@@ -25,7 +25,7 @@ const dbOption = () => new Option('--db <path>', 'SQLite database file (or set P
 async function withStore<T>(opts: { db?: string }, fn: (store: Store) => Promise<T>): Promise<T> {
   const store = storeFromEnvironment(opts);
   try {
-    await migrateToLatest(store.db);
+    await migrateToLatest(store);
     return await fn(store);
   } finally {
     await store.close();

@@ -8,7 +8,7 @@ export async function serve(opts: { db?: string; port: string; host: string; dem
   const port = Number(opts.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new DomainError('invalid_input', `--port must be a port number, got '${opts.port}'`, { field: 'port' });
   const store = storeFromEnvironment(opts);
-  await migrateToLatest(store.db);
+  await migrateToLatest(store);
   if (opts.demoIfEmpty && (await getDiscussions(store.db, new Date().toISOString())).length === 0) {
     const { loadDemo } = await import('../demo/load-demo.ts');
     process.stderr.write('empty database: loading the 1924 demo (synthetic votes, an illustration)\n');

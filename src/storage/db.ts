@@ -23,6 +23,8 @@ export interface Store {
   url?: string;
   /** For SQLite: the file. */
   file?: string;
+  /** For PostgreSQL: the schema everything lives in, when not the default (tests use one per store). */
+  schema?: string;
   close(): Promise<void>;
 }
 
@@ -33,6 +35,8 @@ export interface OpenOptions {
   file?: string | undefined;
   /** PostgreSQL pool size. */
   poolSize?: number;
+  /** PostgreSQL schema to use instead of the default search path (it must exist). */
+  schema?: string;
 }
 
 // PostgreSQL returns int8 (count(*), sum()) as strings; our counts fit easily in a double.
@@ -40,9 +44,10 @@ pg.types.setTypeParser(20, (v) => Number(v));
 
 export function openStore(opts: OpenOptions): Store {
   if (opts.url && /^postgres(ql)?:\/\//.test(opts.url)) {
-    const pool = new pg.Pool({ connectionString: opts.url, max: opts.poolSize ?? 10 });
+    const schemaOption = opts.schema ? { options: `-c search_path=${opts.schema}` } : {};
+    const pool = new pg.Pool({ connectionString: opts.url, max: opts.poolSize ?? 10, ...schemaOption });
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-    return { db, engine: 'postgres', url: opts.url, close: () => db.destroy() };
+    return { db, engine: 'postgres', url: opts.url, ...(opts.schema ? { schema: opts.schema } : {}), close: () => db.destroy() };
   }
   const file = opts.file ?? './data/plenum.db';
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
@@ -65,8 +70,13 @@ const migrations: Record<string, Migration> = {
   '2026-11-26T00-00-core': core,
 };
 
-export async function migrateToLatest(db: Db): Promise<void> {
-  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
+/**
+ * Brings the schema up to date. On PostgreSQL the migration tables are named with their schema: Kysely otherwise
+ * looks for them in every schema, and a second Plenum schema in the same database would fool it.
+ */
+export async function migrateToLatest(store: Pick<Store, 'db' | 'engine' | 'schema'>): Promise<void> {
+  const schema = store.engine === 'postgres' ? (store.schema ?? 'public') : undefined;
+  const migrator = new Migrator({ db: store.db, provider: { getMigrations: async () => migrations }, ...(schema ? { migrationTableSchema: schema } : {}) });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error');

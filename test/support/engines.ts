@@ -35,7 +35,7 @@ export async function newStore(engine: EngineName): Promise<Store & { dispose():
   if (engine === 'sqlite') {
     const dir = mkdtempSync(join(tmpdir(), 'plenum-test-'));
     const store = openStore({ file: join(dir, 'plenum.db') });
-    await migrateToLatest(store.db);
+    await migrateToLatest(store);
     return Object.assign(store, {
       async dispose() {
         await store.close();
@@ -48,9 +48,8 @@ export async function newStore(engine: EngineName): Promise<Store & { dispose():
   await admin.connect();
   await admin.query(`create schema ${schema}`);
   await admin.end();
-  const url = `${PG_URL}${PG_URL.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${schema}`)}`;
-  const store = openStore({ url, poolSize: 8 });
-  await migrateToLatest(store.db);
+  const store = openStore({ url: PG_URL, poolSize: 8, schema });
+  await migrateToLatest(store);
   return Object.assign(store, {
     async dispose() {
       await store.close();

@@ -1,0 +1,90 @@
+/**
+ * The invariant the whole product rests on: after any sequence of submissions, corrections and refusals, the tally
+ * maintained incrementally equals a from-scratch recount — for every unit of the tree, on both engines.
+ */
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isDomainError } from '../../src/domain/errors.ts';
+import { createDiscussion, openDiscussion } from '../../src/services/discussions.ts';
+import { getReportHistory, submitReport } from '../../src/services/reports.ts';
+import { getTally, recountTally } from '../../src/services/tally.ts';
+import { importMembersCsv } from '../../src/services/import-members.ts';
+import { importUnitsCsv } from '../../src/services/import-units.ts';
+import { ENGINES, newStore } from '../support/engines.ts';
+import { discussionDef, membersCsv, SMALL_ROLLS, SMALL_TREE, T0, T1 } from '../support/factories.ts';
+
+const UNITS = ['root', 'r1', 'r2', 'd11', 'd12', 'd21', 'd22', 'b1', 'b2', 'b3', 'b4', 'b5', 'b6', 'b7', 'b8', 'b9'];
+
+const votesArb = fc.record({
+  positions: fc.record({ cc: fc.nat(70), opp: fc.nat(70) }, { requiredKeys: [] }),
+  abstain: fc.nat(10),
+});
+
+const step = fc.record({
+  unit: fc.constantFrom(...UNITS, 'b1', 'b2', 'b5'),
+  present: fc.nat(70),
+  q1: fc.option(votesArb, { nil: undefined }),
+  q2: fc.option(votesArb, { nil: undefined }),
+  /** How to name the version: the right one, none, or a wrong one (a refusal). */
+  supersedes: fc.constantFrom('current', 'current', 'current', 'none', 'wrong'),
+  quorum: fc.constantFrom(0.5, 0.25, 0.333, 1),
+});
+
+describe.each(ENGINES)('incremental tally = recount on %s', (engine) => {
+  let store: Awaited<ReturnType<typeof newStore>>;
+  let n = 0;
+  let totalAccepted = 0;
+  beforeAll(async () => {
+    store = await newStore(engine);
+    await importUnitsCsv(store.db, SMALL_TREE, T0);
+    await importMembersCsv(store.db, membersCsv(SMALL_ROLLS), T0);
+  });
+  afterAll(async () => store.dispose());
+
+  it('holds after any sequence of submissions, corrections and refusals', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 25 }), fc.constantFrom('votes-cast' as const, 'present' as const), async (steps, majority) => {
+        // Each run is its own discussion over the same organization, so runs never see each other.
+        const id = `p${++n}`;
+        await createDiscussion(store.db, discussionDef({ id, rules: { quorum: steps[0]!.quorum, majority } }), T0);
+        await openDiscussion(store.db, id, T0);
+        let accepted = 0;
+        for (const s of steps) {
+          const history = await getReportHistory(store.db, id, s.unit);
+          const current = history.at(-1)?.version;
+          const supersedes = s.supersedes === 'none' ? undefined : s.supersedes === 'wrong' ? (current ?? 0) + 5 : current;
+          const votes: Record<string, { positions: Record<string, number>; abstain: number }> = {};
+          if (s.q1) votes.q1 = s.q1;
+          if (s.q2) votes.q2 = s.q2;
+          try {
+            await submitReport(store.db, {
+              discussionId: id,
+              report: { unitId: s.unit, meetingDate: '2024-01-05', present: s.present, votes, resolution: 'r', supersedes },
+              submittedBy: 'prop',
+              now: T1,
+            });
+            accepted++;
+          } catch (e) {
+            if (!isDomainError(e)) throw e; // refusals are part of the sequence; anything else is a bug
+          }
+        }
+        for (const unit of UNITS) {
+          const { discussionId: _d, unitId: _u, asOf: _a, provisional: _p, ...maintained } = await getTally(store.db, id, unit, T1);
+          expect(maintained).toEqual(await recountTally(store.db, id, unit));
+        }
+        const root = await getTally(store.db, id, 'root', T1);
+        for (const q of ['q1', 'q2']) {
+          const adopted = Object.values(root.questions[q]!.adopted);
+          // Every reported unit is counted once per question: under the position it adopted, or under none.
+          expect(adopted.reduce((a, b) => a + b.units, 0)).toBe(root.unitsReported);
+          expect(adopted.reduce((a, b) => a + b.members, 0)).toBe(root.membersReported);
+        }
+        expect(root.unitsReported).toBeLessThanOrEqual(accepted);
+        totalAccepted += accepted;
+      }),
+      { numRuns: engine === 'postgres' ? 40 : 80 },
+    );
+    // The property is not vacuous: many reports and corrections were accepted along the way.
+    expect(totalAccepted).toBeGreaterThan(40);
+  });
+});
