@@ -27,8 +27,7 @@ export const DiscussionInput = z
     rules: RulesInput,
     questions: z.array(QuestionInput).min(1, 'a discussion needs at least one question').max(50),
   })
-  .strict()
-  .meta({ id: 'DiscussionInput' });
+  .strict();
 export type DiscussionInput = z.infer<typeof DiscussionInput>;
 
 export const Discussion = DiscussionInput.extend({

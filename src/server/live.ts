@@ -42,6 +42,7 @@ export class TallyHub {
       await client.query(`LISTEN ${CHANNEL}`);
       this.pgClient = client;
     } else {
+      await this.readDataVersion();
       this.poll = setInterval(() => void this.checkOtherWriters(), 500);
       this.poll.unref();
     }
@@ -72,7 +73,6 @@ export class TallyHub {
       await sql`select pg_notify(${CHANNEL}, ${JSON.stringify(change)})`.execute(this.store.db);
       if (!this.pgClient) this.dispatch(change);
     } else {
-      await this.readDataVersion(); // our own commit: not news from another process
       this.dispatch(change);
     }
   }
@@ -89,8 +89,8 @@ export class TallyHub {
     return changed ? 1 : 0;
   }
 
+  /** Always polled (a pragma read is microseconds), so a commit made while nobody listened is not news later. */
   private async checkOtherWriters(): Promise<void> {
-    if (!this.listeners.size) return;
     try {
       if (await this.readDataVersion()) for (const discussionId of this.listeners.keys()) this.dispatch({ discussionId, unitIds: null });
     } catch {

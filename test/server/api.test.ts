@@ -1,0 +1,164 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp, type App } from '../../src/server/app.ts';
+import { createToken } from '../../src/services/tokens.ts';
+import { ENGINES, newStore } from '../support/engines.ts';
+import { discussionDef, membersCsv, report, SMALL_TREE, T0 } from '../support/factories.ts';
+
+describe.each(ENGINES)('HTTP API on %s', (engine) => {
+  let store: Awaited<ReturnType<typeof newStore>>;
+  let app: App;
+  let office: string;
+  let observer: string;
+  let clock = T0;
+  const auth = (t: string) => ({ authorization: `Bearer ${t}` });
+
+  beforeAll(async () => {
+    store = await newStore(engine);
+    app = await buildApp({ store, now: () => clock, live: false });
+    office = (await createToken(store.db, { name: 'office', role: 'office' }, T0)).token;
+    observer = (await createToken(store.db, { name: 'press', role: 'observer' }, T0)).token;
+  });
+  afterAll(async () => {
+    await app.close();
+    await store.dispose();
+  });
+
+  it('runs a discussion end to end: import, create, open, report, correct, tally', async () => {
+    let r = await app.inject({ method: 'POST', url: '/api/v1/units/import', headers: { ...auth(office), 'content-type': 'text/csv' }, payload: SMALL_TREE });
+    expect(r.statusCode).toBe(200);
+    expect(r.json()).toEqual({ rows: 16, created: 16, updated: 0 });
+    r = await app.inject({ method: 'POST', url: '/api/v1/members/import', headers: { ...auth(office), 'content-type': 'text/csv' }, payload: membersCsv() });
+    expect(r.json().rows).toBe(166);
+    r = await app.inject({ method: 'POST', url: '/api/v1/discussions', headers: auth(office), payload: discussionDef() });
+    expect(r.statusCode).toBe(201);
+    expect(r.json()).toMatchObject({ id: 'd1', state: 'draft', reportingOpen: false });
+    r = await app.inject({ method: 'POST', url: '/api/v1/discussions/d1/open', headers: auth(office) });
+    expect(r.statusCode).toBe(200);
+    expect(r.json()).toMatchObject({ state: 'open', rootUnitId: 'root', reportingOpen: true });
+
+    clock = '2024-01-05T10:00:00.000Z';
+    r = await app.inject({ method: 'POST', url: '/api/v1/discussions/d1/reports', headers: { ...auth(office), 'idempotency-key': 'abc' }, payload: report() });
+    expect(r.statusCode).toBe(201);
+    expect(r.json()).toEqual({ unitId: 'b1', version: 1, quorate: true, adopted: { q1: 'cc', q2: null } });
+    const retry = await app.inject({ method: 'POST', url: '/api/v1/discussions/d1/reports', headers: { ...auth(office), 'idempotency-key': 'abc' }, payload: report() });
+    expect(retry.statusCode).toBe(201);
+    expect(retry.headers['idempotent-replayed']).toBe('true');
+    expect(retry.json()).toEqual(r.json());
+
+    r = await app.inject({ method: 'POST', url: '/api/v1/discussions/d1/reports', headers: auth(office), payload: report({ present: 25 }) });
+    expect(r.statusCode).toBe(409);
+    expect(r.json().error).toMatchObject({ code: 'version_conflict', field: 'supersedes' });
+    r = await app.inject({ method: 'POST', url: '/api/v1/discussions/d1/reports', headers: auth(office), payload: report({ present: 25, supersedes: 1 }) });
+    expect(r.json()).toMatchObject({ version: 2 });
+
+    r = await app.inject({ url: '/api/v1/discussions/d1/units/b1/reports' });
+    expect(r.json().map((v: { version: number; current: boolean }) => [v.version, v.current])).toEqual([
+      [1, false],
+      [2, true],
+    ]);
+
+    r = await app.inject({ url: '/api/v1/discussions/d1/tally' });
+    expect(r.statusCode).toBe(200);
+    expect(r.json()).toMatchObject({
+      discussionId: 'd1',
+      unitId: 'root',
+      provisional: true,
+      unitsTotal: 8,
+      unitsReported: 1,
+      unitsQuorate: 1,
+      membersTotal: 158,
+      membersReported: 40,
+      present: 25,
+      questions: { q1: { adopted: { cc: { units: 1, members: 40 }, opp: { units: 0, members: 0 }, none: { units: 0, members: 0 } }, votes: { cc: 20, opp: 2 }, abstain: 1 } },
+    });
+    r = await app.inject({ url: '/api/v1/discussions/d1/tally?unit=r2' });
+    expect(r.json()).toMatchObject({ unitId: 'r2', unitsReported: 0, membersTotal: 80 });
+
+    const home = await app.inject({ url: '/' });
+    expect(home.statusCode).toBe(200);
+    expect(home.body).toContain('25.3% (40 of 158)');
+    expect(home.body).not.toMatch(/Member \d|@example\.org/);
+
+    clock = '2024-01-15T00:00:00.000Z';
+    r = await app.inject({ method: 'POST', url: '/api/v1/discussions/d1/reports', headers: auth(office), payload: report({ unitId: 'b2', present: 5, votes: {} }) });
+    expect(r.statusCode).toBe(409);
+    expect(r.json().error.code).toBe('reporting_closed');
+    expect((await app.inject({ url: '/api/v1/discussions/d1/tally' })).json().provisional).toBe(false);
+  });
+
+  it('needs a token to write (401), the right role (403), and lets anyone read', async () => {
+    const body = discussionDef({ id: 'd-auth' });
+    let r = await app.inject({ method: 'POST', url: '/api/v1/discussions', payload: body });
+    expect(r.statusCode).toBe(401);
+    expect(r.json().error.code).toBe('unauthenticated');
+    r = await app.inject({ method: 'POST', url: '/api/v1/discussions', headers: auth(observer), payload: body });
+    expect(r.statusCode).toBe(403);
+    expect(r.json().error.code).toBe('forbidden');
+    r = await app.inject({ method: 'POST', url: '/api/v1/discussions', headers: auth('plenum_0000000000000000_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA'), payload: body });
+    expect(r.statusCode).toBe(401);
+    r = await app.inject({ method: 'POST', url: '/api/v1/discussions', headers: { authorization: 'Basic abc' }, payload: body });
+    expect(r.statusCode).toBe(401);
+    expect((await app.inject({ url: '/api/v1/discussions' })).statusCode).toBe(200);
+  });
+
+  it('answers bad input with 4xx naming the field and the rule, never 500, and stores nothing', async () => {
+    const post = (url: string, payload: unknown, headers: Record<string, string> = {}) =>
+      app.inject({ method: 'POST', url, headers: { ...auth(office), ...headers }, payload: payload as string });
+    const cases: Array<[string, unknown, number, string | null, RegExp?]> = [
+      ['/api/v1/discussions/d1/reports', { ...report(), present: -1 }, 400, 'present', /0 or more/],
+      ['/api/v1/discussions/d1/reports', { ...report(), present: 2.5 }, 400, 'present', /whole number/],
+      ['/api/v1/discussions/d1/reports', { ...report(), present: '23' }, 400, 'present'],
+      ['/api/v1/discussions/d1/reports', { ...report(), unitId: "b1'; drop table reports; --" }, 400, 'unitId'],
+      ['/api/v1/discussions/d1/reports', { ...report(), extra: 1 }, 400, 'extra', /unknown field/],
+      ['/api/v1/discussions/d1/reports', { ...report(), votes: { q1: { positions: { cc: 1 } } } }, 400, 'votes.q1.abstain'],
+      ['/api/v1/discussions/d1/reports', { ...report(), meetingDate: '5 Jan 1924' }, 400, 'meetingDate'],
+      ['/api/v1/discussions/d1/reports', { ...report(), resolution: 'x'.repeat(100_001) }, 400, 'resolution'],
+      ['/api/v1/discussions/d1/reports', { ...report(), unitId: 'b\u0000\u202e1' }, 400, 'unitId'],
+      ['/api/v1/discussions/nope/reports', report(), 404, null, /discussion 'nope' not found/],
+      ['/api/v1/discussions', { ...discussionDef({ id: 'dq' }), rules: { quorum: 1.5, majority: 'votes-cast' } }, 400, 'rules.quorum'],
+      ['/api/v1/discussions', { ...discussionDef({ id: 'dq' }), rules: { quorum: 0.5, majority: 'most' } }, 400, 'rules.majority'],
+      ['/api/v1/discussions', { ...discussionDef({ id: 'dq' }), reportingClosesAt: 'soon' }, 400, 'reportingClosesAt'],
+      ['/api/v1/discussions', discussionDef({ id: 'dq', questions: [{ id: 'q', text: 't', positions: [{ id: 'none', title: 'x' }] }] }), 400, 'questions.0.positions.0.id', /reserved/],
+      ['/api/v1/discussions', discussionDef({ id: 'd1' }), 409, 'id', /already exists/],
+    ];
+    const before = (await app.inject({ url: '/api/v1/discussions/d1/tally' })).body;
+    for (const [url, payload, status, field, message] of cases) {
+      const r = await post(url, payload);
+      expect(r.statusCode, `${url} ${JSON.stringify(payload).slice(0, 120)}`).toBe(status);
+      const error = r.json().error;
+      expect(error.field ?? null).toBe(field);
+      expect(typeof error.message).toBe('string');
+      if (message) expect(error.message).toMatch(message);
+    }
+    const malformed = await app.inject({ method: 'POST', url: '/api/v1/discussions/d1/reports', headers: { ...auth(office), 'content-type': 'application/json' }, payload: '{"unitId": ' });
+    expect(malformed.statusCode).toBe(400);
+    expect(malformed.json().error.code).toBe('invalid_input');
+    const huge = await app.inject({ method: 'POST', url: '/api/v1/discussions/d1/reports', headers: { ...auth(office), 'content-type': 'application/json' }, payload: `{"resolution":"${'x'.repeat(1_100_000)}"}` });
+    expect(huge.statusCode).toBe(413);
+    const csv = await app.inject({ method: 'POST', url: '/api/v1/units/import', headers: { ...auth(office), 'content-type': 'text/csv' }, payload: 'id,parent_id,name,kind\nzz,nowhere,Z,branch\n' });
+    expect(csv.statusCode).toBe(400);
+    expect(csv.json().error).toMatchObject({ code: 'csv_invalid', field: 'parent_id', line: 2, column: 2 });
+    expect((await app.inject({ url: '/api/v1/discussions/d1/tally' })).body).toBe(before);
+    expect((await app.inject({ url: '/api/v1/nothing-here' })).json().error.code).toBe('not_found');
+    expect((await app.inject({ url: '/api/v1/discussions/d1/tally?unit=nowhere' })).statusCode).toBe(404);
+  });
+
+  it('describes itself in OpenAPI at /api/docs', async () => {
+    const r = await app.inject({ url: '/api/docs/json' });
+    expect(r.statusCode).toBe(200);
+    const spec = r.json();
+    expect(spec.openapi).toMatch(/^3\./);
+    expect(Object.keys(spec.paths)).toEqual(
+      expect.arrayContaining(['/api/v1/discussions', '/api/v1/discussions/{id}/open', '/api/v1/discussions/{id}/reports', '/api/v1/discussions/{id}/tally', '/api/v1/discussions/{id}/tally/stream']),
+    );
+    expect((await app.inject({ url: '/api/docs' })).statusCode).toBeLessThan(400);
+  });
+
+  it('declares a policy on every route (deny by default)', async () => {
+    const other = await buildApp({ store, live: false });
+    expect(() =>
+      other.get('/api/v1/unguarded', async () => 'x'),
+    ).toThrow(/declares no policy/);
+    await other.close().catch(() => undefined);
+  });
+});
