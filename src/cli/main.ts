@@ -284,6 +284,11 @@ function sortKeys(v: unknown): unknown {
 }
 
 export async function main(argv: string[]): Promise<void> {
+  // `plenum tally … | head` closes the pipe early: that is not an error.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(0);
+    throw e;
+  });
   const program = buildCli();
   try {
     await program.parseAsync(argv);
