@@ -10,7 +10,7 @@ import type { Kysely } from 'kysely';
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
     .createTable('units')
-    .addColumn('id', 'text', (c) => c.primaryKey())
+    .addColumn('id', 'text', (c) => c.primaryKey().notNull())
     .addColumn('parent_id', 'text')
     .addColumn('name', 'text', (c) => c.notNull())
     .addColumn('kind', 'text', (c) => c.notNull())
@@ -20,7 +20,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   await db.schema
     .createTable('member_statuses')
-    .addColumn('status', 'text', (c) => c.primaryKey())
+    .addColumn('status', 'text', (c) => c.primaryKey().notNull())
     .addColumn('votes', 'integer', (c) => c.notNull())
     .execute();
   await db.insertInto('member_statuses').values([
@@ -30,7 +30,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   await db.schema
     .createTable('members')
-    .addColumn('id', 'text', (c) => c.primaryKey())
+    .addColumn('id', 'text', (c) => c.primaryKey().notNull())
     .addColumn('unit_id', 'text', (c) => c.notNull())
     .addColumn('name', 'text', (c) => c.notNull())
     .addColumn('email', 'text', (c) => c.notNull())
@@ -41,7 +41,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   await db.schema
     .createTable('discussions')
-    .addColumn('id', 'text', (c) => c.primaryKey())
+    .addColumn('id', 'text', (c) => c.primaryKey().notNull())
     .addColumn('title', 'text', (c) => c.notNull())
     .addColumn('definition', 'text', (c) => c.notNull()) // the DiscussionDefinition as JSON, as created
     .addColumn('reporting_closes_at', 'text', (c) => c.notNull())
@@ -152,7 +152,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   await db.schema
     .createTable('api_tokens')
-    .addColumn('id', 'text', (c) => c.primaryKey())
+    .addColumn('id', 'text', (c) => c.primaryKey().notNull())
     .addColumn('name', 'text', (c) => c.notNull())
     .addColumn('role', 'text', (c) => c.notNull())
     .addColumn('unit_id', 'text')

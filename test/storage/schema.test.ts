@@ -1,0 +1,32 @@
+/**
+ * Schema tripwire: the one migration set must give the same tables and columns on both engines, matching the
+ * checked-in snapshot. A migration that changes the schema updates the snapshot in the same commit
+ * (UPDATE_SCHEMA_SNAPSHOT=1 npx vitest run test/storage).
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ENGINES, newStore } from '../support/engines.ts';
+
+const SNAPSHOT = new URL('./schema.snapshot.json', import.meta.url);
+const TYPE: Record<string, string> = { text: 'text', integer: 'integer', int4: 'integer', int8: 'integer' };
+
+describe.each(ENGINES)('schema on %s', (engine) => {
+  const stores: Array<Awaited<ReturnType<typeof newStore>>> = [];
+  afterAll(async () => {
+    for (const s of stores) await s.dispose();
+  });
+
+  it('matches the snapshot', async () => {
+    const store = await newStore(engine);
+    stores.push(store);
+    const tables = await store.db.introspection.getTables();
+    const schema = Object.fromEntries(
+      tables
+        .filter((t) => !t.name.startsWith('kysely_'))
+        .sort((a, b) => a.name.localeCompare(b.name))
+        .map((t) => [t.name, t.columns.map((c) => `${c.name} ${TYPE[c.dataType.toLowerCase()] ?? c.dataType}${c.isNullable ? '' : ' not null'}`).sort()]),
+    );
+    if (process.env.UPDATE_SCHEMA_SNAPSHOT === '1' && engine === 'sqlite') writeFileSync(SNAPSHOT, `${JSON.stringify(schema, null, 2)}\n`);
+    expect(schema).toEqual(JSON.parse(readFileSync(SNAPSHOT, 'utf8')));
+  });
+});
