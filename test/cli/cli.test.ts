@@ -11,7 +11,7 @@ const db = join(dir, 'office.db');
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function plenum(...args: string[]): { code: number; stdout: string; stderr: string } {
-  const env = { ...process.env, PLENUM_DB: db };
+  const env: NodeJS.ProcessEnv = { ...process.env, PLENUM_DB: db };
   delete env.DATABASE_URL;
   const r = spawnSync(process.execPath, ['bin/plenum.js', ...args], { encoding: 'utf8', env });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
