@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp, type App } from '../../src/server/app.ts';
 import { createToken } from '../../src/services/tokens.ts';
@@ -141,6 +142,31 @@ describe.each(ENGINES)('HTTP API on %s', (engine) => {
     expect((await app.inject({ url: '/api/v1/discussions/d1/tally' })).body).toBe(before);
     expect((await app.inject({ url: '/api/v1/nothing-here' })).json().error.code).toBe('not_found');
     expect((await app.inject({ url: '/api/v1/discussions/d1/tally?unit=nowhere' })).statusCode).toBe(404);
+  });
+
+  it('never answers 500 to arbitrary input (property)', async () => {
+    const anyReport = fc.record(
+      {
+        unitId: fc.oneof(fc.string(), fc.constantFrom('b1', 'b2', 'b9', 'root'), fc.integer()),
+        meetingDate: fc.oneof(fc.string(), fc.constant('2024-01-05')),
+        present: fc.oneof(fc.integer({ min: -5, max: 100 }), fc.double(), fc.string()),
+        votes: fc.oneof(
+          fc.dictionary(fc.constantFrom('q1', 'q2', 'qx', '__proto__', 'constructor'), fc.record({ positions: fc.dictionary(fc.constantFrom('cc', 'opp', 'none', 'toString'), fc.integer({ min: -1, max: 50 })), abstain: fc.integer({ min: -1, max: 5 }) })),
+          fc.anything(),
+        ),
+        resolution: fc.oneof(fc.string(), fc.string({ unit: 'binary' })),
+        supersedes: fc.oneof(fc.integer({ min: -1, max: 5 }), fc.constant(null), fc.string()),
+      },
+      { requiredKeys: [] },
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(anyReport, fc.anything()), async (body) => {
+        const r = await app.inject({ method: 'POST', url: '/api/v1/discussions/d1/reports', headers: { ...auth(office), 'content-type': 'application/json' }, payload: JSON.stringify(body) ?? 'null' });
+        expect(r.statusCode).toBeLessThan(500);
+        if (r.statusCode >= 400) expect(r.json().error.code).toBeTypeOf('string');
+      }),
+      { numRuns: 150 },
+    );
   });
 
   it('describes itself in OpenAPI at /api/docs', async () => {
