@@ -34,3 +34,22 @@ describe.each(ENGINES)('the 1924 demo on %s', (engine) => {
     await expect(loadDemo(store.db, { scale: 0.02, now, log: () => undefined })).rejects.toThrow(/empty database/);
   });
 });
+
+describe.runIf(ENGINES.length === 2)('the same numbers on both engines', () => {
+  it('gives identical tallies for every gubernia on SQLite and PostgreSQL', async () => {
+    const now = '2026-11-26T12:00:00.000Z';
+    const [a, b] = await Promise.all(ENGINES.map((e) => newStore(e)));
+    try {
+      await loadDemo(a!.db, { scale: 0.01, now, log: () => undefined });
+      await loadDemo(b!.db, { scale: 0.01, now, log: () => undefined });
+      const units = (await a!.db.selectFrom('units').select('id').where('kind', 'in', ['national', 'gubernia']).execute()).map((u) => u.id);
+      expect(units.length).toBeGreaterThan(60);
+      for (const unit of units) {
+        expect(await getTally(b!.db, DEMO_DISCUSSION_ID, unit, now)).toEqual(await getTally(a!.db, DEMO_DISCUSSION_ID, unit, now));
+      }
+    } finally {
+      await a!.dispose();
+      await b!.dispose();
+    }
+  });
+});
