@@ -100,6 +100,11 @@ export function reportError(e: unknown, file?: string): number {
     process.stderr.write(`plenum: ${loc}${e.message}${e.field && !e.message.includes(e.field) ? ` [field: ${e.field}]` : ''} (${e.code})\n`);
     return 1;
   }
+  const code = (e as { code?: string })?.code ?? '';
+  if (code.startsWith('SQLITE_BUSY')) {
+    process.stderr.write('plenum: the database is busy with another writer for too long; nothing was stored, try again (unavailable)\n');
+    return 1;
+  }
   process.stderr.write(`plenum: unexpected error: ${(e as Error)?.stack ?? String(e)}\n`);
   return 2;
 }

@@ -1,19 +1,47 @@
+import { renameSync, rmSync } from 'node:fs';
 import { buildApp } from '../server/app.ts';
-import { migrateToLatest, storeFromEnvironment } from '../storage/db.ts';
+import { migrateToLatest, openStore, storeFromEnvironment, type Store } from '../storage/db.ts';
+import { countUnits } from '../storage/units.repository.ts';
 import { getDiscussions } from '../services/discussions.ts';
 import { DomainError } from '../domain/errors.ts';
 import { progressBar } from './io.ts';
 
+const isEmpty = async (store: Store) => (await countUnits(store.db)) === 0 && (await getDiscussions(store.db, new Date().toISOString())).length === 0;
+
+/**
+ * The demo goes in only when the database holds nothing at all. On SQLite it is built in a side file and renamed into
+ * place when complete, so an interrupted first start leaves no half-loaded database behind.
+ */
+async function loadDemoIfEmpty(store: Store): Promise<Store> {
+  if (!(await isEmpty(store))) return store;
+  const { loadDemo } = await import('../demo/load-demo.ts');
+  process.stderr.write('empty database: loading the 1924 demo (synthetic votes, an illustration)\n');
+  const now = new Date().toISOString();
+  if (store.engine !== 'sqlite' || !store.file || store.file === ':memory:') {
+    await loadDemo(store.db, { scale: 0.1, now, progress: progressBar });
+    return store;
+  }
+  const file = store.file;
+  await store.close();
+  const side = `${file}.loading`;
+  for (const f of [side, `${side}-wal`, `${side}-shm`]) rmSync(f, { force: true });
+  const building = openStore({ file: side });
+  await migrateToLatest(building);
+  await loadDemo(building.db, { scale: 0.1, now, progress: progressBar });
+  await building.close(); // checkpoints the WAL into the file
+  for (const f of [`${file}-wal`, `${file}-shm`]) rmSync(f, { force: true });
+  renameSync(side, file);
+  const ready = openStore({ file });
+  await migrateToLatest(ready);
+  return ready;
+}
+
 export async function serve(opts: { db?: string; port: string; host: string; demoIfEmpty?: boolean }): Promise<void> {
   const port = Number(opts.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new DomainError('invalid_input', `--port must be a port number, got '${opts.port}'`, { field: 'port' });
-  const store = storeFromEnvironment(opts);
+  let store = storeFromEnvironment(opts);
   await migrateToLatest(store);
-  if (opts.demoIfEmpty && (await getDiscussions(store.db, new Date().toISOString())).length === 0) {
-    const { loadDemo } = await import('../demo/load-demo.ts');
-    process.stderr.write('empty database: loading the 1924 demo (synthetic votes, an illustration)\n');
-    await loadDemo(store.db, { scale: 0.1, now: new Date().toISOString(), progress: progressBar });
-  }
+  if (opts.demoIfEmpty) store = await loadDemoIfEmpty(store);
   const app = await buildApp({ store, logger: true });
   const close = async () => {
     await app.close();
@@ -23,6 +51,9 @@ export async function serve(opts: { db?: string; port: string; host: string; dem
   process.once('SIGINT', () => void close());
   process.once('SIGTERM', () => void close());
   await app.listen({ port, host: opts.host });
+  const bound = (app.server.address() as { port: number } | null)?.port ?? port;
   const where = store.engine === 'sqlite' ? `SQLite ${store.file}` : 'PostgreSQL';
-  process.stderr.write(`Plenum is serving http://${opts.host === '0.0.0.0' || opts.host === '::' ? 'localhost' : opts.host}:${port} (${where}); API docs at /api/docs\n`);
+  const host = ['0.0.0.0', '::', '127.0.0.1', '::1'].includes(opts.host) ? 'localhost' : opts.host;
+  process.stderr.write(`Plenum is serving http://${host}:${bound} (${where}); API docs at /api/docs\n`);
 }
+

@@ -16,6 +16,8 @@ export const ERROR_CODES = [
   'reporting_closed', // reports after reportingClosesAt
   'payload_too_large',
   'rate_limited',
+  'unsupported_media_type',
+  'unavailable', // the database is busy (another process holds the write lock); retry
   'internal',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -49,7 +49,7 @@ export function deriveOutcome(report: Pick<ReportInput, 'present' | 'votes'>, ro
   const quorate = isQuorate(report.present, roll, discussion.rules);
   const adopted: Record<string, string | null> = {};
   for (const q of discussion.questions) {
-    const v = report.votes[q.id];
+    const v = Object.hasOwn(report.votes, q.id) ? report.votes[q.id] : undefined;
     adopted[q.id] = quorate && v ? adoptedPosition(v, report.present, discussion.rules) : null;
   }
   return { quorate, adopted };

@@ -67,9 +67,9 @@ export function contributionOf(discussion: Pick<DiscussionDefinition, 'questions
   t.present = report.present;
   for (const q of discussion.questions) {
     const qt = t.questions[q.id]!;
-    const adopted = report.outcome.adopted[q.id] ?? NO_POSITION;
+    const adopted = (Object.hasOwn(report.outcome.adopted, q.id) ? report.outcome.adopted[q.id] : null) ?? NO_POSITION;
     qt.adopted[adopted] = { units: 1, members: roll };
-    const v = report.votes[q.id];
+    const v = Object.hasOwn(report.votes, q.id) ? report.votes[q.id] : undefined;
     if (v) {
       for (const [p, n] of Object.entries(v.positions)) qt.votes[p] = n;
       qt.abstain = v.abstain;

@@ -100,5 +100,9 @@ export function ancestorsOf<T extends TreeNode>(units: readonly T[]): Map<string
     const next = [...ancestors, u.id];
     for (const c of children.get(u.id) ?? []) stack.push({ u: c, ancestors: next });
   }
+  if (out.size !== units.length) {
+    const lost = units.find((u) => !out.has(u.id));
+    throw new Error(`the unit tree is broken: '${lost?.id}' cannot be reached from the root (a cycle or a second root)`);
+  }
   return out;
 }

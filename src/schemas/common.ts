@@ -1,11 +1,13 @@
 import { z } from 'zod';
+import { isReservedId } from '../domain/ids.ts';
 
 /** Ids chosen by the organization (units, members, discussions, questions, positions): short, printable, no spaces. */
 export const Id = z
   .string()
   .min(1, 'must not be empty')
   .max(64, 'must be at most 64 characters')
-  .regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]*$/, 'must start with a letter or digit and use only letters, digits, _ . : -');
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]*$/, 'must start with a letter or digit and use only letters, digits, _ . : -')
+  .refine((id) => !isReservedId(id), { message: 'is a reserved word (a name JavaScript objects already use)' });
 
 export const Count = z.number({ error: 'must be a number' }).int('must be a whole number').min(0, 'must be 0 or more').max(100_000_000, 'is implausibly large');
 

@@ -14,8 +14,9 @@ import {
 } from 'fastify-type-provider-zod';
 import { DomainError, isDomainError } from '../domain/errors.ts';
 import { authorize, PERMISSIONS, type Permission, type Principal } from '../domain/policy.ts';
+import { getTally } from '../services/tally.ts';
 import { authenticateToken } from '../services/tokens.ts';
-import type { Store } from '../storage/db.ts';
+import { engine, type Store } from '../storage/db.ts';
 import { errorBody, HTTP_STATUS } from './http-errors.ts';
 import { TallyHub } from './live.ts';
 import { discussionRoutes } from './routes/discussions.ts';
@@ -52,7 +53,9 @@ export interface AppContext {
 export type App = FastifyInstance;
 
 export async function buildApp(opts: AppOptions): Promise<App> {
-  const ctx: AppContext = { store: opts.store, now: opts.now ?? (() => new Date().toISOString()), hub: new TallyHub(opts.store) };
+  const now = opts.now ?? (() => new Date().toISOString());
+  const hub = new TallyHub(opts.store, (discussionId, unitId) => getTally(opts.store.db, discussionId, unitId, now()), (e) => app.log.warn({ err: e }, 'live updates'));
+  const ctx: AppContext = { store: opts.store, now, hub };
   const app = Fastify({
     logger: opts.logger ? { level: 'info', redact: ['req.headers.authorization', 'req.headers.cookie'] } : false,
     bodyLimit: 1024 * 1024,
@@ -95,10 +98,20 @@ export async function buildApp(opts: AppOptions): Promise<App> {
       return reply.status(400).send(errorBody('invalid_input', message, field));
     }
     if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
-      return reply.status(413).send(errorBody('payload_too_large', `the request body exceeds the limit of ${req.routeOptions.bodyLimit ?? 1048576} bytes`, 'body'));
+      return reply
+        .status(HTTP_STATUS.payload_too_large)
+        .send(errorBody('payload_too_large', `the request body exceeds the limit of ${req.routeOptions.bodyLimit ?? 1048576} bytes`, 'body'));
     }
     if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
-      return reply.status(415).send(errorBody('invalid_input', `unsupported content type '${req.headers['content-type'] ?? ''}'`, 'content-type'));
+      return reply
+        .status(HTTP_STATUS.unsupported_media_type)
+        .send(errorBody('unsupported_media_type', `unsupported content type '${req.headers['content-type'] ?? ''}'`, 'content-type'));
+    }
+    if (engine.isBusy(err)) {
+      return reply
+        .status(HTTP_STATUS.unavailable)
+        .header('retry-after', '1')
+        .send(errorBody('unavailable', 'the database is busy with another writer; retry in a moment (nothing was stored)'));
     }
     if (typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500) {
       // Fastify's own refusals: malformed JSON, empty body, bad headers.

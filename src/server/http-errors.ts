@@ -14,6 +14,8 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   reporting_closed: 409,
   payload_too_large: 413,
   rate_limited: 429,
+  unsupported_media_type: 415,
+  unavailable: 503,
   internal: 500,
 };
 

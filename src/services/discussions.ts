@@ -3,7 +3,6 @@ import { checkDiscussionDefinition, type DiscussionDefinition } from '../domain/
 import { DomainError, notFound } from '../domain/errors.ts';
 import { addInto, contributionOf, emptyTally, type TallyCounts } from '../domain/tally.ts';
 import { ancestorsOf } from '../domain/unit-tree.ts';
-import type { Db } from '../storage/db.ts';
 import {
   findDiscussion,
   insertDiscussion,
@@ -13,7 +12,7 @@ import {
   type DiscussionRecord,
   type FrozenUnit,
 } from '../storage/discussions.repository.ts';
-import { engine } from '../storage/db.ts';
+import { engine, refreshPlannerStatistics, type Db } from '../storage/db.ts';
 import { countVotingMembersByUnit } from '../storage/members.repository.ts';
 import { insertInitialTallies } from '../storage/tally.repository.ts';
 import { listUnits } from '../storage/units.repository.ts';
@@ -68,8 +67,10 @@ export async function getDiscussions(db: Db, now: string): Promise<DiscussionVie
  * discussion — and the tree as it stands, and starts the tally at zero reports. Later roll changes do not move it.
  */
 export async function openDiscussion(db: Db, id: string, now: string, onProgress?: Progress): Promise<DiscussionView> {
-  return db.transaction().execute(async (trx) => {
-    const d = await getDiscussion(trx, id);
+  const view = await db.transaction().execute(async (trx) => {
+    // Two simultaneous opens: the second waits here, then finds the discussion open.
+    const d = await findDiscussion(trx, id, { lock: true });
+    if (!d) throw notFound('discussion', id);
     if (d.state !== 'draft') throw new DomainError('conflict', `discussion '${id}' is already open (since ${d.openedAt})`);
     if (d.definition.reportingClosesAt <= now) {
       throw new DomainError('invalid_input', `reportingClosesAt (${d.definition.reportingClosesAt}) is not after now (${now}); the reporting window would be empty`, {
@@ -93,6 +94,8 @@ export async function openDiscussion(db: Db, id: string, now: string, onProgress
     onProgress?.(2, 2);
     return viewOf({ ...d, state: 'open', openedAt: now, rootUnitId: root.id }, now);
   });
+  await refreshPlannerStatistics(db, ['discussion_units', 'tally_units', 'tally_questions', 'tally_positions']);
+  return view;
 }
 
 /** Every unit's subtree tally with no reports yet: its own contribution plus its descendants'. */

@@ -1,5 +1,5 @@
 import { checkUnitTree } from '../domain/unit-tree.ts';
-import type { Db } from '../storage/db.ts';
+import { lockUnitTree, type Db } from '../storage/db.ts';
 import { listUnits, upsertUnits, type UnitRow } from '../storage/units.repository.ts';
 import { csvError, ID_RULE, readCsv, requireField } from './csv.ts';
 
@@ -35,6 +35,7 @@ export async function importUnitsCsv(db: Db, text: string, now: string, onProgre
 /** The same, from rows already read (the demo and the bench build their organization this way). */
 export async function importUnits(db: Db, units: ReadonlyArray<UnitRow & { line: number }>, now: string, onProgress?: Progress): Promise<ImportResult> {
   return db.transaction().execute(async (trx) => {
+    await lockUnitTree(trx);
     const existing = new Map((await listUnits(trx)).map((u) => [u.id, u.parentId]));
     checkUnitTree(existing, units);
     const created = units.filter((u) => !existing.has(u.id)).length;

@@ -8,7 +8,7 @@ import { checkReportCounts, deriveOutcome, type ReportInput } from '../domain/re
 import { isZeroDelta, tallyDelta } from '../domain/tally.ts';
 import { engine, type Db } from '../storage/db.ts';
 import { findFrozenUnit } from '../storage/discussions.repository.ts';
-import { findIdempotentResponse, saveIdempotentResponse } from '../storage/idempotency.repository.ts';
+import { completeIdempotencyKey, findIdempotentResponse, reserveIdempotencyKey } from '../storage/idempotency.repository.ts';
 import { findCurrentReport, insertReportVersion, listReportVersions, markSuperseded } from '../storage/reports.repository.ts';
 import { applyTallyDelta } from '../storage/tally.repository.ts';
 import { getDiscussion } from './discussions.ts';
@@ -39,18 +39,22 @@ export interface SubmitResult {
 
 export async function submitReport(db: Db, cmd: SubmitReport): Promise<SubmitResult> {
   const scope = `${cmd.discussionId}:${cmd.submittedBy}`;
-  const requestHash = cmd.idempotencyKey ? hashRequest(cmd.report) : '';
-  if (cmd.idempotencyKey) {
-    const replay = await replayed(db, scope, cmd.idempotencyKey, requestHash);
-    if (replay) return replay;
-  }
+  const key = cmd.idempotencyKey;
+  const requestHash = key ? hashRequest(cmd.report) : '';
   try {
-    return await db.transaction().execute((trx) => storeReport(trx, cmd, scope, requestHash));
+    return await db.transaction().execute(async (trx) => {
+      if (key) {
+        const replay = await replayed(trx, scope, key, requestHash);
+        if (replay) return replay;
+        await reserveIdempotencyKey(trx, scope, key, requestHash, cmd.now);
+      }
+      return storeReport(trx, cmd, scope);
+    });
   } catch (e) {
     if (!engine.isUniqueViolation(e)) throw e;
     // A racing request won: either the same retried request (same key) or a rival correction of the same version.
-    if (cmd.idempotencyKey) {
-      const replay = await replayed(db, scope, cmd.idempotencyKey, requestHash);
+    if (key) {
+      const replay = await replayed(db, scope, key, requestHash);
       if (replay) return replay;
     }
     throw new DomainError('version_conflict', `another report for unit '${cmd.report.unitId}' was accepted meanwhile; fetch the current version and correct it`, {
@@ -70,7 +74,7 @@ async function replayed(db: Db, scope: string, key: string, requestHash: string)
   return { accepted: prior.response as ReportAccepted, replayed: true, affectedUnitIds: [] };
 }
 
-async function storeReport(trx: Db, cmd: SubmitReport, scope: string, requestHash: string): Promise<SubmitResult> {
+async function storeReport(trx: Db, cmd: SubmitReport, scope: string): Promise<SubmitResult> {
   const { report, discussionId, now } = cmd;
   const d = await getDiscussion(trx, discussionId);
   if (d.state !== 'open') {
@@ -126,9 +130,10 @@ async function storeReport(trx: Db, cmd: SubmitReport, scope: string, requestHas
     outcome,
   });
   const affectedUnitIds = [...unit.ancestors, unit.unitId];
-  if (!isZeroDelta(delta)) await applyTallyDelta(trx, discussionId, affectedUnitIds, delta, now);
   const accepted: ReportAccepted = { unitId: report.unitId, version, quorate: outcome.quorate, adopted: outcome.adopted };
-  if (cmd.idempotencyKey) await saveIdempotentResponse(trx, scope, cmd.idempotencyKey, requestHash, accepted, now);
+  if (cmd.idempotencyKey) await completeIdempotencyKey(trx, scope, cmd.idempotencyKey, accepted);
+  // Last, so the tally rows every report shares (the root's) are held for as short a time as possible.
+  if (!isZeroDelta(delta)) await applyTallyDelta(trx, discussionId, affectedUnitIds, delta, now);
   return { accepted, replayed: false, affectedUnitIds };
 }
 

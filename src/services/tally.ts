@@ -1,7 +1,7 @@
 /** Reading the live tally of any subtree, and recounting it from scratch (the check the incremental tally must pass). */
 import { DomainError, notFound } from '../domain/errors.ts';
 import { recount, type TallyCounts } from '../domain/tally.ts';
-import type { Db } from '../storage/db.ts';
+import { inSnapshot, type Db } from '../storage/db.ts';
 import { findFrozenUnit, listFrozenUnits } from '../storage/discussions.repository.ts';
 import { listCurrentReports } from '../storage/reports.repository.ts';
 import { readTally } from '../storage/tally.repository.ts';
@@ -39,6 +39,10 @@ export async function getTally(db: Db, discussionId: string, unitId: string | un
 
 /** The tally of a subtree summed from the current reports, ignoring the maintained tally entirely. */
 export async function recountTally(db: Db, discussionId: string, unitId?: string): Promise<TallyCounts> {
+  return inSnapshot(db, (trx) => recountInSnapshot(trx, discussionId, unitId));
+}
+
+async function recountInSnapshot(db: Db, discussionId: string, unitId?: string): Promise<TallyCounts> {
   const d = await getDiscussion(db, discussionId);
   const target = unitId ?? d.rootUnitId;
   if (!target || !(await findFrozenUnit(db, discussionId, target))) throw notFound('unit', target ?? '', 'unit');

@@ -18,21 +18,12 @@ export interface ChangeFeed {
   close(): Promise<void>;
 }
 
-/** `onMessage(payload)` for each publication; `onMessage(null)` when another process changed the database. */
-export async function openChangeFeed(store: Store, onMessage: (payload: string | null) => void): Promise<ChangeFeed> {
-  if (store.engine === 'postgres' && store.url) {
-    const client = new pg.Client({ connectionString: store.url });
-    await client.connect();
-    client.on('notification', (n) => {
-      if (n.channel === CHANNEL && n.payload) onMessage(n.payload);
-    });
-    client.on('error', () => undefined); // a dropped listener must not crash the server; streams fall back to their own reads
-    await client.query(`LISTEN ${CHANNEL}`);
-    return {
-      publish: async (payload) => void (await sql`select pg_notify(${CHANNEL}, ${payload})`.execute(store.db)),
-      close: () => client.end().catch(() => undefined),
-    };
-  }
+/**
+ * `onMessage(payload)` for each publication; `onMessage(null)` when the database may have changed without a
+ * publication reaching us (another process on SQLite; a PostgreSQL listener that had to reconnect).
+ */
+export async function openChangeFeed(store: Store, onMessage: (payload: string | null) => void, onError: (e: unknown) => void = () => undefined): Promise<ChangeFeed> {
+  if (store.engine === 'postgres' && store.url) return openPostgresFeed(store, onMessage, onError);
   const readVersion = async () => Number((await sql<{ data_version: number }>`pragma data_version`.execute(store.db)).rows[0]?.data_version ?? 0);
   let version = await readVersion();
   const timer = setInterval(() => {
@@ -49,5 +40,43 @@ export async function openChangeFeed(store: Store, onMessage: (payload: string |
   return {
     publish: async (payload) => onMessage(payload),
     close: async () => clearInterval(timer),
+  };
+}
+
+/** LISTEN on a dedicated connection; if it drops, reconnect with backoff and tell listeners to re-read. */
+async function openPostgresFeed(store: Store, onMessage: (payload: string | null) => void, onError: (e: unknown) => void): Promise<ChangeFeed> {
+  let closed = false;
+  let client: pg.Client | undefined;
+  let retry: NodeJS.Timeout | undefined;
+  const connect = async (delayMs: number): Promise<void> => {
+    const c = new pg.Client({ connectionString: store.url, ...(store.schema ? { options: `-c search_path=${store.schema}` } : {}) });
+    c.on('notification', (n) => {
+      if (n.channel === CHANNEL && n.payload) onMessage(n.payload);
+    });
+    c.on('error', (e) => {
+      onError(e);
+      if (closed || client !== c) return;
+      client = undefined;
+      c.end().catch(() => undefined);
+      const next = Math.min(delayMs * 2, 30_000);
+      retry = setTimeout(() => {
+        connect(next)
+          .then(() => onMessage(null)) // news may have been missed while disconnected
+          .catch(onError);
+      }, delayMs);
+      retry.unref();
+    });
+    await c.connect();
+    await c.query(`LISTEN ${CHANNEL}`);
+    client = c;
+  };
+  await connect(250);
+  return {
+    publish: async (payload) => void (await sql`select pg_notify(${CHANNEL}, ${payload})`.execute(store.db)),
+    close: async () => {
+      closed = true;
+      if (retry) clearTimeout(retry);
+      await client?.end().catch(() => undefined);
+    },
   };
 }

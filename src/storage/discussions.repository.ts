@@ -1,5 +1,5 @@
 import type { DiscussionDefinition, DiscussionState } from '../domain/discussion.ts';
-import type { Db } from './db.ts';
+import { isPostgres, type Db } from './db.ts';
 import { chunks } from './batch.ts';
 
 export interface DiscussionRecord {
@@ -47,8 +47,10 @@ function toRecord(r: { definition: string; state: string; root_unit_id: string |
   };
 }
 
-export async function findDiscussion(db: Db, id: string): Promise<DiscussionRecord | undefined> {
-  const r = await db.selectFrom('discussions').selectAll().where('id', '=', id).executeTakeFirst();
+export async function findDiscussion(db: Db, id: string, opts: { lock?: boolean } = {}): Promise<DiscussionRecord | undefined> {
+  let q = db.selectFrom('discussions').selectAll().where('id', '=', id);
+  if (opts.lock && isPostgres(db)) q = q.forUpdate();
+  const r = await q.executeTakeFirst();
   return r && toRecord(r);
 }
 

@@ -33,7 +33,7 @@ export async function insertReportVersion(db: Db, r: StoredReport): Promise<void
     .execute();
   const questionIds = Object.keys(r.outcome.adopted);
   const questionRows = questionIds
-    .filter((q) => r.votes[q] !== undefined)
+    .filter((q) => Object.hasOwn(r.votes, q))
     .map((q) => ({
       discussion_id: r.discussionId,
       unit_id: r.unitId,

@@ -3,10 +3,10 @@
  * question and position. Changed only by adding a delta along a unit's path to the root (applyTallyDelta), in the
  * transaction that stores the report.
  */
-import { PostgresAdapter, sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import { NO_POSITION, type DiscussionDefinition } from '../domain/discussion.ts';
 import { emptyTally, type TallyCounts } from '../domain/tally.ts';
-import type { Db } from './db.ts';
+import { isPostgres, type Db } from './db.ts';
 import { chunks } from './batch.ts';
 
 export async function insertInitialTallies(
@@ -65,11 +65,12 @@ export async function insertInitialTallies(
 }
 
 /**
- * Adds `delta` to the tallies of `unitIds` (a unit and its ancestors). On PostgreSQL the unit rows are first locked in
- * id order, so two reports sharing ancestors queue instead of deadlocking; SQLite has one writer at a time anyway.
+ * Adds `delta` to the tallies of `unitIds` (a unit and its ancestors): at most three statements, whatever the number
+ * of questions and positions. On PostgreSQL the unit rows are first locked in id order, so two reports sharing
+ * ancestors queue instead of deadlocking; SQLite has one writer at a time anyway.
  */
 export async function applyTallyDelta(db: Db, discussionId: string, unitIds: readonly string[], delta: TallyCounts, now: string): Promise<void> {
-  if (db.getExecutor().adapter instanceof PostgresAdapter) {
+  if (isPostgres(db)) {
     await db
       .selectFrom('tally_units')
       .select('unit_id')
@@ -93,40 +94,51 @@ export async function applyTallyDelta(db: Db, discussionId: string, unitIds: rea
     .where('discussion_id', '=', discussionId)
     .where('unit_id', 'in', unitIds)
     .execute();
-  for (const [questionId, qt] of Object.entries(delta.questions)) {
+
+  const questions: Array<{ q: string; abstain: number; noneUnits: number; noneMembers: number }> = [];
+  const positions: Array<{ q: string; p: string; votes: number; units: number; members: number }> = [];
+  for (const [q, qt] of Object.entries(delta.questions)) {
     const none = qt.adopted[NO_POSITION] ?? { units: 0, members: 0 };
-    if (qt.abstain || none.units || none.members) {
-      await db
-        .updateTable('tally_questions')
-        .set({
-          abstain: sql`abstain + ${qt.abstain}`,
-          none_units: sql`none_units + ${none.units}`,
-          none_members: sql`none_members + ${none.members}`,
-        })
-        .where('discussion_id', '=', discussionId)
-        .where('question_id', '=', questionId)
-        .where('unit_id', 'in', unitIds)
-        .execute();
+    if (qt.abstain || none.units || none.members) questions.push({ q, abstain: qt.abstain, noneUnits: none.units, noneMembers: none.members });
+    const ids = new Set([...Object.keys(qt.votes), ...Object.keys(qt.adopted)]);
+    ids.delete(NO_POSITION);
+    for (const p of ids) {
+      const votes = qt.votes[p] ?? 0;
+      const adopted = qt.adopted[p] ?? { units: 0, members: 0 };
+      if (votes || adopted.units || adopted.members) positions.push({ q, p, votes, units: adopted.units, members: adopted.members });
     }
-    const positions = new Set([...Object.keys(qt.votes), ...Object.keys(qt.adopted)]);
-    positions.delete(NO_POSITION);
-    for (const positionId of positions) {
-      const votes = qt.votes[positionId] ?? 0;
-      const adopted = qt.adopted[positionId] ?? { units: 0, members: 0 };
-      if (!votes && !adopted.units && !adopted.members) continue;
-      await db
-        .updateTable('tally_positions')
-        .set({
-          votes: sql`votes + ${votes}`,
-          adopted_units: sql`adopted_units + ${adopted.units}`,
-          adopted_members: sql`adopted_members + ${adopted.members}`,
-        })
-        .where('discussion_id', '=', discussionId)
-        .where('question_id', '=', questionId)
-        .where('position_id', '=', positionId)
-        .where('unit_id', 'in', unitIds)
-        .execute();
-    }
+  }
+  // One statement per table: each row gets its own increment through a CASE on its key.
+  const byCase = <R>(rows: R[], when: (r: R) => RawBuilder<unknown>, value: (r: R) => number) =>
+    sql<number>`case ${sql.join(rows.map((r) => sql`when ${when(r)} then ${value(r)}`), sql` `)} else 0 end`;
+  if (questions.length) {
+    const when = (r: (typeof questions)[number]) => sql`question_id = ${r.q}`;
+    await db
+      .updateTable('tally_questions')
+      .set({
+        abstain: sql`abstain + ${byCase(questions, when, (r) => r.abstain)}`,
+        none_units: sql`none_units + ${byCase(questions, when, (r) => r.noneUnits)}`,
+        none_members: sql`none_members + ${byCase(questions, when, (r) => r.noneMembers)}`,
+      })
+      .where('discussion_id', '=', discussionId)
+      .where('unit_id', 'in', unitIds)
+      .where('question_id', 'in', questions.map((r) => r.q))
+      .execute();
+  }
+  if (positions.length) {
+    const when = (r: (typeof positions)[number]) => sql`question_id = ${r.q} and position_id = ${r.p}`;
+    await db
+      .updateTable('tally_positions')
+      .set({
+        votes: sql`votes + ${byCase(positions, when, (r) => r.votes)}`,
+        adopted_units: sql`adopted_units + ${byCase(positions, when, (r) => r.units)}`,
+        adopted_members: sql`adopted_members + ${byCase(positions, when, (r) => r.members)}`,
+      })
+      .where('discussion_id', '=', discussionId)
+      .where('unit_id', 'in', unitIds)
+      .where('question_id', 'in', [...new Set(positions.map((r) => r.q))])
+      .where('position_id', 'in', [...new Set(positions.map((r) => r.p))])
+      .execute();
   }
 }
 
@@ -135,13 +147,35 @@ export interface StoredTally {
   updatedAt: string;
 }
 
+/** One statement, so the figures of a tally always come from one moment (one snapshot), even while reports arrive. */
 export async function readTally(db: Db, discussion: DiscussionDefinition, unitId: string): Promise<StoredTally | undefined> {
-  const d = discussion.id;
-  const [u, qs, ps] = await Promise.all([
-    db.selectFrom('tally_units').selectAll().where('discussion_id', '=', d).where('unit_id', '=', unitId).executeTakeFirst(),
-    db.selectFrom('tally_questions').selectAll().where('discussion_id', '=', d).where('unit_id', '=', unitId).execute(),
-    db.selectFrom('tally_positions').selectAll().where('discussion_id', '=', d).where('unit_id', '=', unitId).execute(),
-  ]);
+  const rows = await db
+    .selectFrom('tally_units as u')
+    .leftJoin('tally_questions as q', (j) => j.onRef('q.discussion_id', '=', 'u.discussion_id').onRef('q.unit_id', '=', 'u.unit_id'))
+    .leftJoin('tally_positions as p', (j) =>
+      j.onRef('p.discussion_id', '=', 'q.discussion_id').onRef('p.unit_id', '=', 'q.unit_id').onRef('p.question_id', '=', 'q.question_id'),
+    )
+    .select([
+      'u.units_total',
+      'u.units_reported',
+      'u.units_quorate',
+      'u.members_total',
+      'u.members_reported',
+      'u.present',
+      'u.updated_at',
+      'q.question_id',
+      'q.abstain',
+      'q.none_units',
+      'q.none_members',
+      'p.position_id',
+      'p.votes',
+      'p.adopted_units',
+      'p.adopted_members',
+    ])
+    .where('u.discussion_id', '=', discussion.id)
+    .where('u.unit_id', '=', unitId)
+    .execute();
+  const u = rows[0];
   if (!u) return undefined;
   const t = emptyTally(discussion);
   t.unitsTotal = u.units_total;
@@ -150,17 +184,15 @@ export async function readTally(db: Db, discussion: DiscussionDefinition, unitId
   t.membersTotal = u.members_total;
   t.membersReported = u.members_reported;
   t.present = u.present;
-  for (const q of qs) {
-    const qt = t.questions[q.question_id];
+  for (const r of rows) {
+    const qt = r.question_id === null ? undefined : t.questions[r.question_id];
     if (!qt) continue;
-    qt.abstain = q.abstain;
-    qt.adopted[NO_POSITION] = { units: q.none_units, members: q.none_members };
-  }
-  for (const p of ps) {
-    const qt = t.questions[p.question_id];
-    if (!qt) continue;
-    qt.votes[p.position_id] = p.votes;
-    qt.adopted[p.position_id] = { units: p.adopted_units, members: p.adopted_members };
+    qt.abstain = r.abstain ?? 0;
+    qt.adopted[NO_POSITION] = { units: r.none_units ?? 0, members: r.none_members ?? 0 };
+    if (r.position_id !== null) {
+      qt.votes[r.position_id] = r.votes ?? 0;
+      qt.adopted[r.position_id] = { units: r.adopted_units ?? 0, members: r.adopted_members ?? 0 };
+    }
   }
   return { counts: t, updatedAt: u.updated_at };
 }

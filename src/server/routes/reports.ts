@@ -30,7 +30,7 @@ export const reportRoutes =
           idempotencyKey: req.headers['idempotency-key'],
           now: ctx.now(),
         });
-        if (!result.replayed) await ctx.hub.publish({ discussionId: req.params.id, unitIds: result.affectedUnitIds });
+        if (!result.replayed) await ctx.hub.publish({ discussionId: req.params.id, unitId: result.accepted.unitId });
         if (result.replayed) reply.header('idempotent-replayed', 'true');
         return reply.status(201).send(result.accepted);
       },

@@ -4,9 +4,8 @@ import { ErrorBody, Id } from '../../schemas/common.ts';
 import { Tally } from '../../schemas/tally.ts';
 import { getTally } from '../../services/tally.ts';
 import type { AppContext } from '../app.ts';
+import { figuresKey } from '../live.ts';
 
-/** How long a stream waits to gather a burst of reports into one push. */
-const COALESCE_MS = 150;
 const HEARTBEAT_MS = 15_000;
 
 export const tallyRoutes =
@@ -42,8 +41,7 @@ export const tallyRoutes =
       handler: async (req, reply) => {
         const { id } = req.params;
         // Fail before the stream starts, with a normal error answer, if the discussion or unit is unknown.
-        const first = await getTally(ctx.store.db, id, req.query.unit, ctx.now());
-        const unitId = first.unitId;
+        const { unitId } = await getTally(ctx.store.db, id, req.query.unit, ctx.now());
         reply.hijack();
         const res = reply.raw;
         res.writeHead(200, {
@@ -52,43 +50,34 @@ export const tallyRoutes =
           connection: 'keep-alive',
           'x-accel-buffering': 'no',
         });
+        res.write('retry: 2000\n\n');
         let closed = false;
-        let timer: NodeJS.Timeout | undefined;
         let last = '';
-        const send = (tally: typeof first) => {
-          const { asOf: _asOf, ...figures } = tally;
-          const key = JSON.stringify(figures);
+        const send = (tally: unknown) => {
+          const key = figuresKey(tally);
           if (closed || key === last) return;
           last = key;
           res.write(`event: tally\ndata: ${JSON.stringify(tally)}\n\n`);
         };
-        const push = async () => {
-          timer = undefined;
-          if (closed) return;
-          try {
-            send(await getTally(ctx.store.db, id, unitId, ctx.now()));
-          } catch {
-            /* the store is closing or the discussion vanished: the next change will try again */
-          }
-        };
-        const unsubscribe = ctx.hub.subscribe(id, (change) => {
-          if (change.unitIds && !change.unitIds.includes(unitId)) return;
-          timer ??= setTimeout(() => void push(), COALESCE_MS);
-        });
+        let unwatch: () => void = () => undefined;
         const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), HEARTBEAT_MS);
         const close = () => {
           if (closed) return;
           closed = true;
           openStreams.delete(close);
-          unsubscribe();
+          unwatch();
           clearInterval(heartbeat);
-          if (timer) clearTimeout(timer);
           res.end();
         };
         openStreams.add(close);
         req.raw.on('close', close);
-        res.write('retry: 2000\n\n');
-        send(first);
+        try {
+          const stop = await ctx.hub.watch(id, unitId, send);
+          if (closed) stop();
+          else unwatch = stop;
+        } catch {
+          close();
+        }
       },
     });
   };
