@@ -103,11 +103,12 @@ describe.each(ENGINES)('live tally stream on %s', (engine) => {
 
   it('does not push to a stream whose subtree did not change', async () => {
     const events = await readEvents(`${base}/api/v1/discussions/d1/tally/stream?unit=r2`, () => false, 800, async () => {
-      await fetch(`${base}/api/v1/discussions/d1/reports`, {
+      const r = await fetch(`${base}/api/v1/discussions/d1/reports`, {
         method: 'POST',
         headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
         body: JSON.stringify(report({ unitId: 'b3', present: 20, votes: {} })),
       });
+      expect(r.status).toBe(201);
     });
     expect(events).toHaveLength(1);
   });

@@ -1,0 +1,137 @@
+/**
+ * What happens when people act at once: the same retried request, two opens, two tree imports, two writers on one
+ * SQLite file (the server and the CLI), readers during a stream of reports. On PostgreSQL these run on separate
+ * connections of the pool, truly in parallel.
+ */
+import { spawn } from 'node:child_process';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { DomainError } from '../../src/domain/errors.ts';
+import { createDiscussion, openDiscussion } from '../../src/services/discussions.ts';
+import { importMembersCsv } from '../../src/services/import-members.ts';
+import { importUnitsCsv } from '../../src/services/import-units.ts';
+import { getReportHistory, submitReport } from '../../src/services/reports.ts';
+import { getTally, recountTally } from '../../src/services/tally.ts';
+import { listUnits } from '../../src/storage/units.repository.ts';
+import { ENGINES, newStore } from '../support/engines.ts';
+import { discussionDef, report, smallOrganization, T0, T1 } from '../support/factories.ts';
+
+/** A wide organization: root → 4 regions → 100 branches of 10 voting members each. */
+function wideOrganization(branches = 400): { units: string; members: string } {
+  const units = ['id,parent_id,name,kind', 'root,,Root,national'];
+  const members = ['id,unit_id,name,email,status'];
+  for (let r = 1; r <= 4; r++) units.push(`r${r},root,Region ${r},region`);
+  for (let b = 1; b <= branches; b++) {
+    units.push(`w${b},r${(b % 4) + 1},Branch ${b},branch`);
+    for (let m = 0; m < 10; m++) members.push(`w${b}m${m},w${b},M,,member`);
+  }
+  return { units: units.join('\n'), members: members.join('\n') };
+}
+
+describe.each(ENGINES)('acting at once on %s', (engine) => {
+  const stores: Array<Awaited<ReturnType<typeof newStore>>> = [];
+  const fresh = async () => {
+    const s = await newStore(engine);
+    stores.push(s);
+    return s;
+  };
+  afterAll(async () => {
+    for (const s of stores) await s.dispose();
+  });
+
+  it('answers simultaneous retries with the same Idempotency-Key with one version and the same answer', async () => {
+    const { db } = await fresh();
+    await smallOrganization(db);
+    const results = await Promise.all(
+      Array.from({ length: 5 }, () => submitReport(db, { discussionId: 'd1', report: report(), submittedBy: 'sec', idempotencyKey: 'same', now: T1 })),
+    );
+    expect(new Set(results.map((r) => JSON.stringify(r.accepted))).size).toBe(1);
+    expect(results.filter((r) => !r.replayed)).toHaveLength(1);
+    expect(await getReportHistory(db, 'd1', 'b1')).toHaveLength(1);
+  });
+
+  it('opens a discussion once when two offices click at once', async () => {
+    const { db } = await fresh();
+    await smallOrganization(db, { open: false });
+    const results = await Promise.allSettled([openDiscussion(db, 'd1', T0), openDiscussion(db, 'd1', T0)]);
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    const lost = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
+    expect((lost.reason as DomainError).code).toBe('conflict');
+    expect((await getTally(db, 'd1', undefined, T1)).unitsTotal).toBe(8);
+  });
+
+  it('never lets two tree imports together make a cycle', async () => {
+    const { db } = await fresh();
+    await importUnitsCsv(db, 'id,parent_id,name,kind\nroot,,R,national\nx,root,X,region\ny,root,Y,region\n', T0);
+    const results = await Promise.allSettled([
+      importUnitsCsv(db, 'id,parent_id,name,kind\nx,y,X,region\n', T0),
+      importUnitsCsv(db, 'id,parent_id,name,kind\ny,x,Y,region\n', T0),
+    ]);
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    expect(((results.find((r) => r.status === 'rejected') as PromiseRejectedResult).reason as DomainError).message).toMatch(/cycle/);
+    const parents = new Map((await listUnits(db)).map((u) => [u.id, u.parentId]));
+    expect(parents.get('x') === 'y' && parents.get('y') === 'x').toBe(false);
+  });
+
+  it('keeps every tally read consistent while reports stream in', async () => {
+    const { db } = await fresh();
+    const org = wideOrganization();
+    await importUnitsCsv(db, org.units, T0);
+    await importMembersCsv(db, org.members, T0);
+    await createDiscussion(db, discussionDef(), T0);
+    await openDiscussion(db, 'd1', T0);
+    let writing = true;
+    const writers = Promise.all(
+      [0, 1, 2, 3].map(async (lane) => {
+        for (let b = lane + 1; b <= 400; b += 4) {
+          const yes = b % 3 === 0 ? 3 : 8;
+          await submitReport(db, {
+            discussionId: 'd1',
+            report: report({ unitId: `w${b}`, present: 10, votes: { q1: { positions: { cc: yes, opp: 10 - yes }, abstain: 0 } } }),
+            submittedBy: `lane${lane}`,
+            now: T1,
+          });
+        }
+      }),
+    ).finally(() => (writing = false));
+    let reads = 0;
+    const readers = Promise.all(
+      [0, 1].map(async () => {
+        while (writing) {
+          const t = await getTally(db, 'd1', undefined, T1);
+          const q = t.questions.q1!;
+          const adoptedUnits = Object.values(q.adopted).reduce((a, b) => a + b.units, 0);
+          expect(adoptedUnits).toBe(t.unitsReported);
+          expect(t.membersReported).toBe(10 * t.unitsReported);
+          expect(q.votes.cc! + q.votes.opp!).toBe(t.present);
+          reads++;
+        }
+      }),
+    );
+    await Promise.all([writers, readers]);
+    expect(reads).toBeGreaterThan(0);
+    const t = await getTally(db, 'd1', undefined, T1);
+    expect(t.unitsReported).toBe(400);
+    const { discussionId: _d, unitId: _u, asOf: _a, provisional: _p, ...counts } = t;
+    expect(counts).toEqual(await recountTally(db, 'd1'));
+  });
+
+  it.runIf(engine === 'sqlite')('accepts every report when two processes write the same SQLite file at once', async () => {
+    const store = await fresh();
+    const org = wideOrganization(1000);
+    await importUnitsCsv(store.db, org.units, T0);
+    await importMembersCsv(store.db, org.members, T0);
+    await createDiscussion(store.db, discussionDef(), T0);
+    await openDiscussion(store.db, 'd1', T0);
+    // Another process (like the CLI beside the server) writes the odd branches while this one writes the even ones.
+    const child = spawn(process.execPath, ['--import', 'tsx', 'test/support/write-reports.ts', store.file!, '0', '1000'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    await new Promise((resolve) => child.stdout.once('data', resolve)); // the other process is writing now
+    for (let b = 2; b <= 1000; b += 2) {
+      await submitReport(store.db, { discussionId: 'd1', report: report({ unitId: `w${b}`, present: 6, votes: {} }), submittedBy: 'server', now: T1 });
+    }
+    expect(await exited, stderr).toBe(0);
+    expect((await getTally(store.db, 'd1', undefined, T1)).unitsReported).toBe(1000);
+  });
+});
