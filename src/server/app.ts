@@ -14,6 +14,7 @@ import {
 } from 'fastify-type-provider-zod';
 import { DomainError, isDomainError } from '../domain/errors.ts';
 import { authorize, PERMISSIONS, type Permission, type Principal } from '../domain/policy.ts';
+import { ReportBatcher } from '../services/report-batcher.ts';
 import { getTally } from '../services/tally.ts';
 import { authenticateToken } from '../services/tokens.ts';
 import { engine, type Store } from '../storage/db.ts';
@@ -48,6 +49,8 @@ export interface AppContext {
   store: Store;
   now: () => string;
   hub: TallyHub;
+  /** Reports arriving together are written in batches (group commit). */
+  reports: ReportBatcher;
 }
 
 export type App = FastifyInstance;
@@ -55,7 +58,7 @@ export type App = FastifyInstance;
 export async function buildApp(opts: AppOptions): Promise<App> {
   const now = opts.now ?? (() => new Date().toISOString());
   const hub = new TallyHub(opts.store, (discussionId, unitId) => getTally(opts.store.db, discussionId, unitId, now()), (e) => app.log.warn({ err: e }, 'live updates'));
-  const ctx: AppContext = { store: opts.store, now, hub };
+  const ctx: AppContext = { store: opts.store, now, hub, reports: new ReportBatcher(opts.store.db) };
   const app = Fastify({
     logger: opts.logger ? { level: 'info', redact: ['req.headers.authorization', 'req.headers.cookie'] } : false,
     bodyLimit: 1024 * 1024,

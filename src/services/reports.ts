@@ -38,30 +38,42 @@ export interface SubmitResult {
 }
 
 export async function submitReport(db: Db, cmd: SubmitReport): Promise<SubmitResult> {
-  const scope = `${cmd.discussionId}:${cmd.submittedBy}`;
-  const key = cmd.idempotencyKey;
-  const requestHash = key ? hashRequest(cmd.report) : '';
   try {
-    return await db.transaction().execute(async (trx) => {
-      if (key) {
-        const replay = await replayed(trx, scope, key, requestHash);
-        if (replay) return replay;
-        await reserveIdempotencyKey(trx, scope, key, requestHash, cmd.now);
-      }
-      return storeReport(trx, cmd, scope);
-    });
+    return await db.transaction().execute((trx) => submitWithin(trx, cmd));
   } catch (e) {
-    if (!engine.isUniqueViolation(e)) throw e;
-    // A racing request won: either the same retried request (same key) or a rival correction of the same version.
-    if (key) {
-      const replay = await replayed(db, scope, key, requestHash);
-      if (replay) return replay;
-    }
-    throw new DomainError('version_conflict', `another report for unit '${cmd.report.unitId}' was accepted meanwhile; fetch the current version and correct it`, {
-      field: 'supersedes',
-    });
+    return settleRace(db, cmd, e);
   }
 }
+
+/** The work of one submission inside a transaction the caller owns (one report, or a batch: see report-batcher.ts). */
+export async function submitWithin(trx: Db, cmd: SubmitReport): Promise<SubmitResult> {
+  const scope = scopeOf(cmd);
+  const key = cmd.idempotencyKey;
+  if (key) {
+    const requestHash = hashRequest(cmd.report);
+    const replay = await replayed(trx, scope, key, requestHash);
+    if (replay) return replay;
+    await reserveIdempotencyKey(trx, scope, key, requestHash, cmd.now);
+  }
+  return storeReport(trx, cmd, scope);
+}
+
+/**
+ * After a unique-key violation (its work rolled back): a racing request won — the same retried request (same key:
+ * answer with its stored result) or a rival correction of the same version (409). Anything else is rethrown.
+ */
+export async function settleRace(db: Db, cmd: SubmitReport, e: unknown): Promise<SubmitResult> {
+  if (!engine.isUniqueViolation(e)) throw e;
+  if (cmd.idempotencyKey) {
+    const replay = await replayed(db, scopeOf(cmd), cmd.idempotencyKey, hashRequest(cmd.report));
+    if (replay) return replay;
+  }
+  throw new DomainError('version_conflict', `another report for unit '${cmd.report.unitId}' was accepted meanwhile; fetch the current version and correct it`, {
+    field: 'supersedes',
+  });
+}
+
+const scopeOf = (cmd: SubmitReport) => `${cmd.discussionId}:${cmd.submittedBy}`;
 
 async function replayed(db: Db, scope: string, key: string, requestHash: string): Promise<SubmitResult | undefined> {
   const prior = await findIdempotentResponse(db, scope, key);

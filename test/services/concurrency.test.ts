@@ -9,6 +9,7 @@ import type { DomainError } from '../../src/domain/errors.ts';
 import { createDiscussion, openDiscussion } from '../../src/services/discussions.ts';
 import { importMembersCsv } from '../../src/services/import-members.ts';
 import { importUnitsCsv } from '../../src/services/import-units.ts';
+import { ReportBatcher } from '../../src/services/report-batcher.ts';
 import { getReportHistory, submitReport } from '../../src/services/reports.ts';
 import { getTally, recountTally } from '../../src/services/tally.ts';
 import { listUnits } from '../../src/storage/units.repository.ts';
@@ -111,6 +112,30 @@ describe.each(ENGINES)('acting at once on %s', (engine) => {
     expect(reads).toBeGreaterThan(0);
     const t = await getTally(db, 'd1', undefined, T1);
     expect(t.unitsReported).toBe(400);
+    const { discussionId: _d, unitId: _u, asOf: _a, provisional: _p, ...counts } = t;
+    expect(counts).toEqual(await recountTally(db, 'd1'));
+  });
+
+  it('gives each report of a batch its own answer, as if they had come one by one (group commit)', async () => {
+    const { db } = await fresh();
+    await smallOrganization(db);
+    await submitReport(db, { discussionId: 'd1', report: report({ unitId: 'b3', present: 20, votes: {} }), submittedBy: 'sec', now: T1 });
+    const batcher = new ReportBatcher(db);
+    const cmd = (r: Parameters<typeof report>[0], key?: string) => ({ discussionId: 'd1', report: report(r), submittedBy: 'sec', idempotencyKey: key, now: T1 });
+    const results = await Promise.allSettled([
+      batcher.submit(cmd({ unitId: 'b1' }, 'k1')),
+      batcher.submit(cmd({ unitId: 'b1' }, 'k1')), // a retry in the same batch: same answer
+      batcher.submit(cmd({ unitId: 'b2', present: 11 })), // refused: over the roll
+      batcher.submit(cmd({ unitId: 'b3', present: 21, votes: {}, supersedes: 1 })), // two rival corrections of version 1
+      batcher.submit(cmd({ unitId: 'b3', present: 22, votes: {}, supersedes: 1 })),
+      batcher.submit(cmd({ unitId: 'b5', present: 30, votes: { q1: { positions: { cc: 5, opp: 25 }, abstain: 0 } } })),
+      batcher.submit(cmd({ unitId: 'nowhere' })),
+    ]);
+    const codes = results.map((r) => (r.status === 'fulfilled' ? `v${r.value.accepted.version}${r.value.replayed ? ' replay' : ''}` : (r.reason as DomainError).code));
+    expect(codes).toEqual(['v1', 'v1 replay', 'invalid_input', 'v2', 'version_conflict', 'v1', 'invalid_input']);
+    expect((await getReportHistory(db, 'd1', 'b3')).map((v) => v.present)).toEqual([20, 21]);
+    const t = await getTally(db, 'd1', undefined, T1);
+    expect(t).toMatchObject({ unitsReported: 3, present: 23 + 21 + 30 });
     const { discussionId: _d, unitId: _u, asOf: _a, provisional: _p, ...counts } = t;
     expect(counts).toEqual(await recountTally(db, 'd1'));
   });

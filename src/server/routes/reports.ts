@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ErrorBody, Id } from '../../schemas/common.ts';
 import { ReportAccepted, ReportInput, ReportVersion } from '../../schemas/report.ts';
-import { getReportHistory, submitReport } from '../../services/reports.ts';
+import { getReportHistory } from '../../services/reports.ts';
 import type { AppContext } from '../app.ts';
 
 export const reportRoutes =
@@ -23,7 +23,7 @@ export const reportRoutes =
         response: { 201: ReportAccepted, 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody, 422: ErrorBody },
       },
       handler: async (req, reply) => {
-        const result = await submitReport(ctx.store.db, {
+        const result = await ctx.reports.submit({
           discussionId: req.params.id,
           report: req.body,
           submittedBy: req.principal!.id,

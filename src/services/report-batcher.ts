@@ -1,0 +1,87 @@
+/**
+ * Group commit for branch reports. When many reports arrive at once (a busy evening before the deadline), they queue
+ * here and are written in batches: one transaction per batch, one savepoint per report, so each report is still
+ * accepted or refused on its own while the batch shares one commit and one pass over the shared tally rows (the
+ * root's). With one report waiting it is plain `submitReport`. Every answer is given only after its batch committed.
+ */
+import type { Db } from '../storage/db.ts';
+import { settleRace, submitReport, submitWithin, type SubmitReport, type SubmitResult } from './reports.ts';
+
+interface Pending {
+  cmd: SubmitReport;
+  resolve: (r: SubmitResult) => void;
+  reject: (e: unknown) => void;
+}
+
+type Outcome = { ok: SubmitResult } | { error: unknown };
+
+export class ReportBatcher {
+  private readonly queue: Pending[] = [];
+  private draining = false;
+
+  constructor(
+    private readonly db: Db,
+    private readonly maxBatch = 200,
+  ) {}
+
+  submit(cmd: SubmitReport): Promise<SubmitResult> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ cmd, resolve, reject });
+      if (!this.draining) {
+        this.draining = true;
+        // Let the requests that arrived in the same turn of the event loop join the first batch.
+        setImmediate(() => void this.drain());
+      }
+    });
+  }
+
+  private async drain(): Promise<void> {
+    try {
+      while (this.queue.length) {
+        const batch = this.queue.splice(0, this.maxBatch);
+        if (batch.length === 1) {
+          const [one] = batch as [Pending];
+          await submitReport(this.db, one.cmd).then(one.resolve, one.reject);
+          continue;
+        }
+        await this.writeBatch(batch);
+      }
+    } finally {
+      this.draining = false;
+    }
+  }
+
+  private async writeBatch(batch: Pending[]): Promise<void> {
+    const outcomes: Outcome[] = [];
+    let trx;
+    try {
+      trx = await this.db.startTransaction().execute();
+      for (const { cmd } of batch) {
+        const sp = await trx.savepoint('report').execute();
+        try {
+          outcomes.push({ ok: await submitWithin(sp, cmd) });
+          await sp.releaseSavepoint('report').execute();
+        } catch (e) {
+          await sp.rollbackToSavepoint('report').execute();
+          await sp.releaseSavepoint('report').execute();
+          try {
+            outcomes.push({ ok: await settleRace(trx, cmd, e) });
+          } catch (refusal) {
+            outcomes.push({ error: refusal });
+          }
+        }
+      }
+      await trx.commit().execute();
+    } catch (e) {
+      // The batch as a whole failed (the database went away, the commit failed): nothing of it was stored.
+      await trx?.rollback().execute().catch(() => undefined);
+      for (const p of batch) p.reject(e);
+      return;
+    }
+    batch.forEach((p, i) => {
+      const o = outcomes[i]!;
+      if ('ok' in o) p.resolve(o.ok);
+      else p.reject(o.error);
+    });
+  }
+}
