@@ -25,3 +25,11 @@ export const ErrorBody = z
     }),
   })
   .meta({ id: 'Error' });
+
+/** Free text. NUL characters are refused: PostgreSQL cannot store them, and no minutes contain them. */
+export const Text = (max: number, opts: { min?: number } = {}) =>
+  z
+    .string()
+    .min(opts.min ?? 0, 'must not be empty')
+    .max(max, `must be at most ${max.toLocaleString('en')} characters`)
+    .refine((s) => !s.includes('\u0000'), { message: 'must not contain NUL characters' });

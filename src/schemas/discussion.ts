@@ -1,28 +1,30 @@
 import { z } from 'zod';
-import { Id, IsoDateTime } from './common.ts';
+import { Id, IsoDateTime, Text } from './common.ts';
 
-export const PositionInput = z.object({
-  id: Id,
-  title: z.string().min(1, 'must not be empty').max(500),
-  text: z.string().max(200_000).optional(),
-});
+export const PositionInput = z
+  .object({
+    id: Id,
+    title: Text(500, { min: 1 }),
+    text: Text(200_000).optional(),
+  })
+  .strict();
 
 export const QuestionInput = z.object({
   id: Id,
-  text: z.string().min(1, 'must not be empty').max(10_000),
+  text: Text(10_000, { min: 1 }),
   positions: z.array(PositionInput).min(1, 'a question needs at least one position').max(50),
-});
+}).strict();
 
 export const RulesInput = z.object({
   quorum: z.number({ error: 'must be a number' }).min(0, 'must be between 0 and 1').max(1, 'must be between 0 and 1'),
   majority: z.enum(['votes-cast', 'present'], { error: "must be 'votes-cast' or 'present'" }),
-});
+}).strict();
 
 export const DiscussionInput = z
   .object({
     id: Id,
-    title: z.string().min(1, 'must not be empty').max(500),
-    description: z.string().max(200_000).optional(),
+    title: Text(500, { min: 1 }),
+    description: Text(200_000).optional(),
     reportingClosesAt: IsoDateTime,
     rules: RulesInput,
     questions: z.array(QuestionInput).min(1, 'a discussion needs at least one question').max(50),

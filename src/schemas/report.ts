@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Count, Id, IsoDate } from './common.ts';
+import { Count, Id, IsoDate, Text } from './common.ts';
 
 export const QuestionVotesInput = z.object({
   positions: z.record(Id, Count),
@@ -12,7 +12,7 @@ export const ReportInput = z
     meetingDate: IsoDate,
     present: Count,
     votes: z.record(Id, QuestionVotesInput),
-    resolution: z.string().max(100_000, 'must be at most 100,000 characters'),
+    resolution: Text(100_000),
     supersedes: z.number().int('must be a whole number').min(1, 'must be a version number (1 or more)').nullable().optional(),
   })
   .strict()

@@ -54,7 +54,12 @@ export function readCsv(text: string, header: readonly string[]): CsvRow[] {
       });
     }
     const values: Record<string, string> = {};
-    header.forEach((h, i) => (values[h] = record[i]!.trim()));
+    header.forEach((h, i) => {
+      if (record[i]!.includes('\u0000')) {
+        throw new DomainError('csv_invalid', `line ${line}, column ${i + 1} (${h}): contains a NUL character`, { field: h, location: { line, column: i + 1 } });
+      }
+      values[h] = record[i]!.trim();
+    });
     return { line, values, header };
   });
 }

@@ -115,6 +115,7 @@ describe.each(ENGINES)('HTTP API on %s', (engine) => {
       ['/api/v1/discussions/d1/reports', { ...report(), meetingDate: '5 Jan 1924' }, 400, 'meetingDate'],
       ['/api/v1/discussions/d1/reports', { ...report(), resolution: 'x'.repeat(100_001) }, 400, 'resolution'],
       ['/api/v1/discussions/d1/reports', { ...report(), unitId: 'b\u0000\u202e1' }, 400, 'unitId'],
+      ['/api/v1/discussions/d1/reports', { ...report(), resolution: 'adopted\u0000' }, 400, 'resolution', /NUL/],
       ['/api/v1/discussions/nope/reports', report(), 404, null, /discussion 'nope' not found/],
       ['/api/v1/discussions', { ...discussionDef({ id: 'dq' }), rules: { quorum: 1.5, majority: 'votes-cast' } }, 400, 'rules.quorum'],
       ['/api/v1/discussions', { ...discussionDef({ id: 'dq' }), rules: { quorum: 0.5, majority: 'most' } }, 400, 'rules.majority'],
