@@ -5,6 +5,7 @@
  * root's). With one report waiting it is plain `submitReport`. Every answer is given only after its batch committed.
  */
 import type { Db } from '../storage/db.ts';
+import type { DiscussionRecord } from '../storage/discussions.repository.ts';
 import { settleRace, submitReport, submitWithin, type SubmitReport, type SubmitResult } from './reports.ts';
 
 interface Pending {
@@ -56,10 +57,11 @@ export class ReportBatcher {
     let trx;
     try {
       trx = await this.db.startTransaction().execute();
+      const discussions = new Map<string, DiscussionRecord>();
       for (const { cmd } of batch) {
         const sp = await trx.savepoint('report').execute();
         try {
-          outcomes.push({ ok: await submitWithin(sp, cmd) });
+          outcomes.push({ ok: await submitWithin(sp, cmd, discussions) });
           await sp.releaseSavepoint('report').execute();
         } catch (e) {
           await sp.rollbackToSavepoint('report').execute();

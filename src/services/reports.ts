@@ -7,7 +7,7 @@ import { DomainError, notFound } from '../domain/errors.ts';
 import { checkReportCounts, deriveOutcome, type ReportInput } from '../domain/report.ts';
 import { isZeroDelta, tallyDelta } from '../domain/tally.ts';
 import { engine, type Db } from '../storage/db.ts';
-import { findFrozenUnit } from '../storage/discussions.repository.ts';
+import { findFrozenUnit, findFrozenUnitWithCurrentVersion, type DiscussionRecord } from '../storage/discussions.repository.ts';
 import { completeIdempotencyKey, findIdempotentResponse, reserveIdempotencyKey } from '../storage/idempotency.repository.ts';
 import { findCurrentReport, insertReportVersion, listReportVersions, markSuperseded } from '../storage/reports.repository.ts';
 import { applyTallyDelta } from '../storage/tally.repository.ts';
@@ -45,8 +45,11 @@ export async function submitReport(db: Db, cmd: SubmitReport): Promise<SubmitRes
   }
 }
 
-/** The work of one submission inside a transaction the caller owns (one report, or a batch: see report-batcher.ts). */
-export async function submitWithin(trx: Db, cmd: SubmitReport): Promise<SubmitResult> {
+/**
+ * The work of one submission inside a transaction the caller owns (one report, or a batch: see report-batcher.ts).
+ * `discussions` may carry the discussions already read in this transaction (an open discussion does not change).
+ */
+export async function submitWithin(trx: Db, cmd: SubmitReport, discussions?: Map<string, DiscussionRecord>): Promise<SubmitResult> {
   const scope = scopeOf(cmd);
   const key = cmd.idempotencyKey;
   if (key) {
@@ -55,7 +58,7 @@ export async function submitWithin(trx: Db, cmd: SubmitReport): Promise<SubmitRe
     if (replay) return replay;
     await reserveIdempotencyKey(trx, scope, key, requestHash, cmd.now);
   }
-  return storeReport(trx, cmd, scope);
+  return storeReport(trx, cmd, scope, discussions);
 }
 
 /**
@@ -86,16 +89,17 @@ async function replayed(db: Db, scope: string, key: string, requestHash: string)
   return { accepted: prior.response as ReportAccepted, replayed: true, affectedUnitIds: [] };
 }
 
-async function storeReport(trx: Db, cmd: SubmitReport, scope: string): Promise<SubmitResult> {
+async function storeReport(trx: Db, cmd: SubmitReport, scope: string, discussions?: Map<string, DiscussionRecord>): Promise<SubmitResult> {
   const { report, discussionId, now } = cmd;
-  const d = await getDiscussion(trx, discussionId);
+  const d = discussions?.get(discussionId) ?? (await getDiscussion(trx, discussionId));
+  discussions?.set(discussionId, d);
   if (d.state !== 'open') {
     throw new DomainError('discussion_not_open', `discussion '${discussionId}' is not open yet; reports are accepted from its opening until ${d.definition.reportingClosesAt}`);
   }
   if (now >= d.definition.reportingClosesAt) {
     throw new DomainError('reporting_closed', `reporting for discussion '${discussionId}' closed at ${d.definition.reportingClosesAt}`);
   }
-  const unit = await findFrozenUnit(trx, discussionId, report.unitId);
+  const unit = await findFrozenUnitWithCurrentVersion(trx, discussionId, report.unitId);
   if (!unit) {
     throw new DomainError('invalid_input', `unknown unit '${report.unitId}': it was not in the organization when discussion '${discussionId}' opened`, {
       field: 'unitId',
@@ -103,7 +107,8 @@ async function storeReport(trx: Db, cmd: SubmitReport, scope: string): Promise<S
   }
   checkReportCounts(report, unit.roll, d.definition);
   const questionIds = d.definition.questions.map((q) => q.id);
-  const current = await findCurrentReport(trx, discussionId, report.unitId, questionIds);
+  // Only a correction needs the old version's counts (to take them out of the tally).
+  const current = unit.currentVersion === null ? undefined : await findCurrentReport(trx, discussionId, report.unitId, questionIds);
   const supersedes = report.supersedes ?? null;
   if (current && supersedes === null) {
     throw new DomainError('version_conflict', `unit '${report.unitId}' already has report version ${current.version}; a correction must carry "supersedes": ${current.version}`, {

@@ -103,6 +103,35 @@ export async function findFrozenUnit(db: Db, discussionId: string, unitId: strin
   );
 }
 
+/** The unit as frozen, with the version of its current report (if any), in one statement: the hot path of a report. */
+export async function findFrozenUnitWithCurrentVersion(
+  db: Db,
+  discussionId: string,
+  unitId: string,
+): Promise<(FrozenUnit & { currentVersion: number | null }) | undefined> {
+  const r = await db
+    .selectFrom('discussion_units as u')
+    .leftJoin('reports as r', (j) =>
+      j.onRef('r.discussion_id', '=', 'u.discussion_id').onRef('r.unit_id', '=', 'u.unit_id').on('r.is_current', '=', 1),
+    )
+    .select(['u.unit_id', 'u.parent_id', 'u.name', 'u.kind', 'u.roll', 'u.depth', 'u.ancestors', 'r.version'])
+    .where('u.discussion_id', '=', discussionId)
+    .where('u.unit_id', '=', unitId)
+    .executeTakeFirst();
+  return (
+    r && {
+      unitId: r.unit_id,
+      parentId: r.parent_id,
+      name: r.name,
+      kind: r.kind,
+      roll: r.roll,
+      depth: r.depth,
+      ancestors: JSON.parse(r.ancestors) as string[],
+      currentVersion: r.version,
+    }
+  );
+}
+
 export async function listFrozenUnits(db: Db, discussionId: string): Promise<FrozenUnit[]> {
   const rows = await db.selectFrom('discussion_units').selectAll().where('discussion_id', '=', discussionId).execute();
   return rows.map((r) => ({
