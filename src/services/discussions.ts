@@ -98,13 +98,19 @@ export async function openDiscussion(db: Db, id: string, now: string, onProgress
   return view;
 }
 
-/** Every unit's subtree tally with no reports yet: its own contribution plus its descendants'. */
+/**
+ * The stored subtree tallies with no reports yet: one for every unit that has units below it. A unit without
+ * children needs none — its tally is its own contribution, computed from its current report when read — which keeps
+ * a report's writes to the few shared rows of its ancestors (decision 0002).
+ */
 function initialTallies(discussion: DiscussionDefinition, units: readonly FrozenUnit[]): Array<{ unitId: string; counts: TallyCounts }> {
-  const byId = new Map(units.map((u) => [u.unitId, emptyTally(discussion)]));
+  const parents = new Set(units.map((u) => u.parentId).filter((p): p is string => p !== null));
+  const byId = new Map(units.filter((u) => parents.has(u.unitId)).map((u) => [u.unitId, emptyTally(discussion)]));
   for (const u of units) {
     const own = contributionOf(discussion, u.roll, null);
     if (own.unitsTotal === 0) continue;
-    addInto(byId.get(u.unitId)!, own);
+    const mine = byId.get(u.unitId);
+    if (mine) addInto(mine, own);
     for (const a of u.ancestors) addInto(byId.get(a)!, own);
   }
   return [...byId].map(([unitId, counts]) => ({ unitId, counts }));

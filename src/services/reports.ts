@@ -146,6 +146,7 @@ async function storeReport(trx: Db, cmd: SubmitReport, scope: string, discussion
     votes: report.votes,
     outcome,
   });
+  // The unit's own row exists only if units sit below it; an update of a missing row changes nothing.
   const affectedUnitIds = [...unit.ancestors, unit.unitId];
   const accepted: ReportAccepted = { unitId: report.unitId, version, quorate: outcome.quorate, adopted: outcome.adopted };
   if (cmd.idempotencyKey) await completeIdempotencyKey(trx, scope, cmd.idempotencyKey, accepted);

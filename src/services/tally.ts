@@ -1,10 +1,10 @@
 /** Reading the live tally of any subtree, and recounting it from scratch (the check the incremental tally must pass). */
 import { DomainError, notFound } from '../domain/errors.ts';
-import { recount, type TallyCounts } from '../domain/tally.ts';
+import { contributionOf, recount, type TallyCounts } from '../domain/tally.ts';
 import { inSnapshot, type Db } from '../storage/db.ts';
-import { findFrozenUnit, listFrozenUnits } from '../storage/discussions.repository.ts';
-import { listCurrentReports } from '../storage/reports.repository.ts';
-import { readTally } from '../storage/tally.repository.ts';
+import { findFrozenUnit, listFrozenUnits, type DiscussionRecord } from '../storage/discussions.repository.ts';
+import { findCurrentReport, listCurrentReports } from '../storage/reports.repository.ts';
+import { readTally, type StoredTally } from '../storage/tally.repository.ts';
 import { getDiscussion } from './discussions.ts';
 
 export interface TallyView extends TallyCounts {
@@ -20,8 +20,7 @@ export async function getTally(db: Db, discussionId: string, unitId: string | un
     throw new DomainError('discussion_not_open', `discussion '${discussionId}' is not open yet; its tally starts when it opens and the roll is frozen`);
   }
   const target = unitId ?? d.rootUnitId;
-  const stored = await readTally(db, d.definition, target);
-  if (!stored) throw notFound('unit', target, 'unit');
+  const stored = (await readTally(db, d.definition, target)) ?? (await leafTally(db, d, target));
   return {
     discussionId,
     unitId: target,
@@ -34,6 +33,20 @@ export async function getTally(db: Db, discussionId: string, unitId: string | un
     membersReported: stored.counts.membersReported,
     present: stored.counts.present,
     questions: stored.counts.questions,
+  };
+}
+
+/**
+ * A unit with no units below it has no stored tally row: its tally is its own contribution, from its frozen roll and
+ * its current report (immutable rows, so the reads cannot tear).
+ */
+async function leafTally(db: Db, d: DiscussionRecord, unitId: string): Promise<StoredTally> {
+  const unit = await findFrozenUnit(db, d.definition.id, unitId);
+  if (!unit) throw notFound('unit', unitId, 'unit');
+  const r = await findCurrentReport(db, d.definition.id, unitId, d.definition.questions.map((q) => q.id));
+  return {
+    counts: contributionOf(d.definition, unit.roll, r ? { present: r.present, votes: r.votes, outcome: r.outcome } : null),
+    updatedAt: r?.submittedAt ?? d.openedAt ?? '',
   };
 }
 
