@@ -5,8 +5,7 @@
  * root's). With one report waiting it is plain `submitReport`. Every answer is given only after its batch committed.
  */
 import type { Db } from '../storage/db.ts';
-import type { DiscussionRecord } from '../storage/discussions.repository.ts';
-import { settleRace, submitReport, submitWithin, type SubmitReport, type SubmitResult } from './reports.ts';
+import { settleRace, submitReport, submitWithin, TallyChanges, type SubmitReport, type SubmitResult } from './reports.ts';
 
 interface Pending {
   cmd: SubmitReport;
@@ -57,13 +56,16 @@ export class ReportBatcher {
     let trx;
     try {
       trx = await this.db.startTransaction().execute();
-      const discussions = new Map<string, DiscussionRecord>();
+      const tallies = new TallyChanges();
       for (const { cmd } of batch) {
         const sp = await trx.savepoint('report').execute();
         try {
-          outcomes.push({ ok: await submitWithin(sp, cmd, discussions) });
+          const result = await submitWithin(sp, cmd, tallies);
           await sp.releaseSavepoint('report').execute();
+          tallies.keep();
+          outcomes.push({ ok: result });
         } catch (e) {
+          tallies.drop();
           await sp.rollbackToSavepoint('report').execute();
           await sp.releaseSavepoint('report').execute();
           try {
@@ -73,6 +75,8 @@ export class ReportBatcher {
           }
         }
       }
+      // Every accepted report's tally change, summed per unit: the shared ancestors are written once for the batch.
+      await tallies.apply(trx, batch[batch.length - 1]!.cmd.now);
       await trx.commit().execute();
     } catch (e) {
       // The batch as a whole failed (the database went away, the commit failed): nothing of it was stored.

@@ -3,7 +3,9 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ENGINES, PG_URL } from '../support/engines.ts';
 import { discussionDef, membersCsv, report, SMALL_TREE } from '../support/factories.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'plenum-cli-'));
@@ -76,5 +78,40 @@ describe('plenum CLI', () => {
   it('refuses unknown commands and options with a non-zero exit', () => {
     expect(plenum('frobnicate').code).not.toBe(0);
     expect(plenum('tally').code).not.toBe(0);
+  });
+});
+
+describe.runIf(ENGINES.includes('postgres'))('plenum CLI on PostgreSQL (DATABASE_URL)', () => {
+  const name = `plenum_cli_${Date.now().toString(36)}`;
+  const url = PG_URL.replace(/\/[^/?]*(\?|$)/, `/${name}$1`);
+  beforeAll(async () => {
+    const c = new pg.Client({ connectionString: PG_URL });
+    await c.connect();
+    await c.query(`create database ${name}`);
+    await c.end();
+  });
+  afterAll(async () => {
+    const c = new pg.Client({ connectionString: PG_URL });
+    await c.connect();
+    await c.query(`drop database if exists ${name} with (force)`);
+    await c.end();
+  });
+  const pgPlenum = (...args: string[]) => {
+    const r = spawnSync(process.execPath, ['bin/plenum.js', ...args], { encoding: 'utf8', env: { ...process.env, DATABASE_URL: url, PLENUM_DB: '' } });
+    return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+  };
+
+  it('gives the same answers as on SQLite', () => {
+    expect(pgPlenum('units', 'import', file('pg-units.csv', SMALL_TREE)).stdout).toBe('imported 16 units (16 new, 0 updated)\n');
+    expect(pgPlenum('members', 'import', file('pg-members.csv', membersCsv())).stdout).toBe('imported 166 members (166 new, 0 updated)\n');
+    expect(pgPlenum('discussion', 'create', file('pg-d.json', JSON.stringify(discussionDef({ reportingClosesAt: '2099-01-01T00:00:00Z' })))).code).toBe(0);
+    expect(pgPlenum('discussion', 'open', 'd1').stdout).toMatch(/roll frozen — 158 voting members in 8 units/);
+    expect(pgPlenum('report', 'submit', file('pg-r.json', JSON.stringify(report()))).stdout).toBe('accepted b1 version 1: quorate; q1: cc; q2: nothing adopted\n');
+    const tally = pgPlenum('tally', 'd1', '--json', '--recount');
+    expect(tally.stderr).toMatch(/recount matches/);
+    const onSqlite = JSON.parse(plenum('tally', 'd1', '--json').stdout);
+    const onPostgres = JSON.parse(tally.stdout);
+    for (const t of [onSqlite, onPostgres]) delete t.asOf;
+    expect(onPostgres).toEqual(onSqlite);
   });
 });

@@ -6,6 +6,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isDomainError } from '../../src/domain/errors.ts';
 import { createDiscussion, openDiscussion } from '../../src/services/discussions.ts';
+import { ReportBatcher } from '../../src/services/report-batcher.ts';
 import { getReportHistory, submitReport } from '../../src/services/reports.ts';
 import { getTally, recountTally } from '../../src/services/tally.ts';
 import { importMembersCsv } from '../../src/services/import-members.ts';
@@ -96,6 +97,32 @@ describe.each(ENGINES)('incremental tally = recount on %s', (engine) => {
         totalAccepted += accepted;
       }),
       { numRuns: engine === 'postgres' ? 40 : 80 },
+    );
+    // The same through group commit: all steps at once, in batches.
+    const batcher = new ReportBatcher(store.db);
+    await fc.assert(
+      fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 40 }), async (steps) => {
+        const id = `b${++n}`;
+        await createDiscussion(store.db, discussionDef({ id, rules: { quorum: steps[0]!.quorum, majority: 'votes-cast' } }), T0);
+        await openDiscussion(store.db, id, T0);
+        const results = await Promise.allSettled(
+          steps.map((s) => {
+            const present = Math.floor(((ROLL[s.unit] ?? 0) * s.presentPct) / 100);
+            const votes: Record<string, { positions: Record<string, number>; abstain: number }> = {};
+            const q1 = votesFrom(s.q1, present);
+            if (q1) votes.q1 = q1;
+            const supersedes = s.supersedes === 'none' ? undefined : s.supersedes === 'wrong' ? 9 : 1;
+            return batcher.submit({ discussionId: id, report: { unitId: s.unit, meetingDate: '2024-01-05', present, votes, resolution: 'r', supersedes }, submittedBy: 'batch', now: T1 });
+          }),
+        );
+        for (const r of results) if (r.status === 'rejected' && !isDomainError(r.reason)) throw r.reason;
+        totalAccepted += results.filter((r) => r.status === 'fulfilled').length;
+        for (const unit of UNITS) {
+          const { discussionId: _d, unitId: _u, asOf: _a, provisional: _p, ...maintained } = await getTally(store.db, id, unit, T1);
+          expect(maintained).toEqual(await recountTally(store.db, id, unit));
+        }
+      }),
+      { numRuns: engine === 'postgres' ? 25 : 50 },
     );
     // The property is not vacuous: many reports and corrections were accepted along the way.
     expect(totalAccepted).toBeGreaterThan(engine === 'postgres' ? 60 : 120);
