@@ -3,7 +3,7 @@ import { DomainError, notFound } from '../domain/errors.ts';
 import { contributionOf, recount, type TallyCounts } from '../domain/tally.ts';
 import { inSnapshot, type Db } from '../storage/db.ts';
 import { findFrozenUnit, listFrozenUnits, type DiscussionRecord } from '../storage/discussions.repository.ts';
-import { findCurrentReport, listCurrentReports } from '../storage/reports.repository.ts';
+import { findRollAndCurrentReport, listCurrentReports } from '../storage/reports.repository.ts';
 import { readTally, type StoredTally } from '../storage/tally.repository.ts';
 import { getDiscussion } from './discussions.ts';
 
@@ -41,13 +41,9 @@ export async function getTally(db: Db, discussionId: string, unitId: string | un
  * its current report (immutable rows, so the reads cannot tear).
  */
 async function leafTally(db: Db, d: DiscussionRecord, unitId: string): Promise<StoredTally> {
-  const unit = await findFrozenUnit(db, d.definition.id, unitId);
-  if (!unit) throw notFound('unit', unitId, 'unit');
-  const r = await findCurrentReport(db, d.definition.id, unitId, d.definition.questions.map((q) => q.id));
-  return {
-    counts: contributionOf(d.definition, unit.roll, r ? { present: r.present, votes: r.votes, outcome: r.outcome } : null),
-    updatedAt: r?.submittedAt ?? d.openedAt ?? '',
-  };
+  const found = await findRollAndCurrentReport(db, d.definition.id, unitId, d.definition.questions.map((q) => q.id));
+  if (!found) throw notFound('unit', unitId, 'unit');
+  return { counts: contributionOf(d.definition, found.roll, found.report), updatedAt: found.report?.submittedAt ?? d.openedAt ?? '' };
 }
 
 /** The tally of a subtree summed from the current reports, ignoring the maintained tally entirely. */

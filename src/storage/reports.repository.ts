@@ -169,3 +169,47 @@ export async function countReports(db: Db, discussionId: string): Promise<{ vers
     .executeTakeFirstOrThrow();
   return { versions: Number(r.versions), current: Number(r.current ?? 0) };
 }
+
+/**
+ * A unit's frozen roll and its current report with its votes, in one statement (one snapshot): what a tally of a unit
+ * without children is computed from.
+ */
+export async function findRollAndCurrentReport(
+  db: Db,
+  discussionId: string,
+  unitId: string,
+  questionIds: readonly string[],
+): Promise<{ roll: number; report: Pick<StoredReport, 'present' | 'votes' | 'outcome' | 'submittedAt'> | null } | undefined> {
+  const rows = await db
+    .selectFrom('discussion_units as u')
+    .leftJoin('reports as r', (j) => j.onRef('r.discussion_id', '=', 'u.discussion_id').onRef('r.unit_id', '=', 'u.unit_id').on('r.is_current', '=', 1))
+    .leftJoin('report_questions as q', (j) =>
+      j.onRef('q.discussion_id', '=', 'r.discussion_id').onRef('q.unit_id', '=', 'r.unit_id').onRef('q.version', '=', 'r.version'),
+    )
+    .leftJoin('report_votes as v', (j) =>
+      j
+        .onRef('v.discussion_id', '=', 'q.discussion_id')
+        .onRef('v.unit_id', '=', 'q.unit_id')
+        .onRef('v.version', '=', 'q.version')
+        .onRef('v.question_id', '=', 'q.question_id'),
+    )
+    .select(['u.roll', 'r.version', 'r.present', 'r.quorate', 'r.submitted_at', 'q.question_id', 'q.abstain', 'q.adopted_position_id', 'v.position_id', 'v.votes'])
+    .where('u.discussion_id', '=', discussionId)
+    .where('u.unit_id', '=', unitId)
+    .execute();
+  const first = rows[0];
+  if (!first) return undefined;
+  if (first.version === null) return { roll: first.roll, report: null };
+  const votes: Record<string, QuestionVotes> = {};
+  const adopted: Record<string, string | null> = Object.fromEntries(questionIds.map((id) => [id, null]));
+  for (const r of rows) {
+    if (r.question_id === null) continue;
+    const qv = (votes[r.question_id] ??= { positions: {}, abstain: r.abstain ?? 0 });
+    adopted[r.question_id] = r.adopted_position_id;
+    if (r.position_id !== null) qv.positions[r.position_id] = r.votes ?? 0;
+  }
+  return {
+    roll: first.roll,
+    report: { present: first.present ?? 0, votes, outcome: { quorate: first.quorate === 1, adopted }, submittedAt: first.submitted_at ?? '' },
+  };
+}
