@@ -5,12 +5,12 @@
 import { createHash } from 'node:crypto';
 import { DomainError, notFound } from '../domain/errors.ts';
 import { checkReportCounts, deriveOutcome, type ReportInput } from '../domain/report.ts';
-import { addInto, emptyTally, isZeroDelta, tallyDelta, type TallyCounts } from '../domain/tally.ts';
+import { isZeroDelta, tallyDelta } from '../domain/tally.ts';
 import { engine, type Db } from '../storage/db.ts';
 import { findFrozenUnit, findFrozenUnitWithCurrentVersion, type DiscussionRecord } from '../storage/discussions.repository.ts';
 import { completeIdempotencyKey, findIdempotentResponse, reserveIdempotencyKey } from '../storage/idempotency.repository.ts';
 import { findCurrentReport, insertReportVersion, listReportVersions, markSuperseded } from '../storage/reports.repository.ts';
-import { applyTallyDeltas } from '../storage/tally.repository.ts';
+import { applyTallyDelta } from '../storage/tally.repository.ts';
 import { getDiscussion } from './discussions.ts';
 
 export interface SubmitReport {
@@ -40,61 +40,21 @@ export interface SubmitResult {
 export async function submitReport(db: Db, cmd: SubmitReport): Promise<SubmitResult> {
   try {
     return await db.transaction().execute(async (trx) => {
-      const tallies = new TallyChanges();
-      const result = await submitWithin(trx, cmd, tallies);
-      tallies.keep();
-      await tallies.apply(trx, cmd.now);
-      return result;
+      return submitWithin(trx, cmd, new Map());
     });
   } catch (e) {
     return settleRace(db, cmd, e);
   }
 }
 
-/**
- * The tally changes of one transaction, gathered per discussion and unit and written at its end in three statements:
- * for one report, its path to the root; for a batch, every path at once (each shared ancestor row written once).
- * Written last, so the rows every report shares (the root's) are held for as short a time as possible.
- * A report's change is pending until its caller keeps it (its savepoint was released) or drops it (rolled back).
- */
-export class TallyChanges {
-  private readonly byDiscussion = new Map<string, Map<string, TallyCounts>>();
-  private pending: { discussion: DiscussionRecord['definition']; unitIds: readonly string[]; delta: TallyCounts } | undefined;
-  /** Discussions already read in this transaction (an open discussion does not change). */
-  readonly discussions = new Map<string, DiscussionRecord>();
-
-  stage(discussion: DiscussionRecord['definition'], unitIds: readonly string[], delta: TallyCounts): void {
-    this.pending = isZeroDelta(delta) ? undefined : { discussion, unitIds, delta };
-  }
-
-  keep(): void {
-    const p = this.pending;
-    this.pending = undefined;
-    if (!p) return;
-    let units = this.byDiscussion.get(p.discussion.id);
-    if (!units) this.byDiscussion.set(p.discussion.id, (units = new Map()));
-    for (const unitId of p.unitIds) {
-      let t = units.get(unitId);
-      if (!t) units.set(unitId, (t = emptyTally(p.discussion)));
-      addInto(t, p.delta);
-    }
-  }
-
-  drop(): void {
-    this.pending = undefined;
-  }
-
-  async apply(trx: Db, now: string): Promise<void> {
-    for (const [discussionId, units] of this.byDiscussion) await applyTallyDeltas(trx, discussionId, units, now);
-    this.byDiscussion.clear();
-  }
-}
+/** What a transaction remembers between the reports it writes: the discussions it has read (they do not change once open). */
+export type DiscussionCache = Map<string, DiscussionRecord>;
 
 /**
  * The work of one submission inside a transaction the caller owns (one report, or a batch: see report-batcher.ts).
- * Its tally change is added to `tallies`, which the caller writes before committing.
+ * `discussions` carries the discussions this transaction has already read.
  */
-export async function submitWithin(trx: Db, cmd: SubmitReport, tallies: TallyChanges): Promise<SubmitResult> {
+export async function submitWithin(trx: Db, cmd: SubmitReport, discussions: DiscussionCache): Promise<SubmitResult> {
   const scope = scopeOf(cmd);
   const key = cmd.idempotencyKey;
   if (key) {
@@ -103,7 +63,7 @@ export async function submitWithin(trx: Db, cmd: SubmitReport, tallies: TallyCha
     if (replay) return replay;
     await reserveIdempotencyKey(trx, scope, key, requestHash, cmd.now);
   }
-  return storeReport(trx, cmd, scope, tallies);
+  return storeReport(trx, cmd, scope, discussions);
 }
 
 /**
@@ -134,10 +94,10 @@ async function replayed(db: Db, scope: string, key: string, requestHash: string)
   return { accepted: prior.response as ReportAccepted, replayed: true, affectedUnitIds: [] };
 }
 
-async function storeReport(trx: Db, cmd: SubmitReport, scope: string, tallies: TallyChanges): Promise<SubmitResult> {
+async function storeReport(trx: Db, cmd: SubmitReport, scope: string, discussions: DiscussionCache): Promise<SubmitResult> {
   const { report, discussionId, now } = cmd;
-  const d = tallies.discussions.get(discussionId) ?? (await getDiscussion(trx, discussionId));
-  tallies.discussions.set(discussionId, d);
+  const d = discussions.get(discussionId) ?? (await getDiscussion(trx, discussionId));
+  discussions.set(discussionId, d);
   if (d.state !== 'open') {
     throw new DomainError('discussion_not_open', `discussion '${discussionId}' is not open yet; reports are accepted from its opening until ${d.definition.reportingClosesAt}`);
   }
@@ -195,7 +155,8 @@ async function storeReport(trx: Db, cmd: SubmitReport, scope: string, tallies: T
   const affectedUnitIds = [...unit.ancestors, unit.unitId];
   const accepted: ReportAccepted = { unitId: report.unitId, version, quorate: outcome.quorate, adopted: outcome.adopted };
   if (cmd.idempotencyKey) await completeIdempotencyKey(trx, scope, cmd.idempotencyKey, accepted);
-  tallies.stage(d.definition, affectedUnitIds, delta);
+  // Last, so the rows every report shares (the root's) are held for as short a time as possible.
+  if (!isZeroDelta(delta)) await applyTallyDelta(trx, discussionId, affectedUnitIds, delta, now);
   return { accepted, replayed: false, affectedUnitIds };
 }
 

@@ -65,87 +65,79 @@ export async function insertInitialTallies(
 }
 
 /**
- * Adds to each unit's stored tally its own delta (`deltas`: unit id → change), in at most three statements whatever
- * the number of units, questions and positions — one report's path to the root, or a whole batch's. Units without a
- * stored row (no units below them) are simply not matched. On PostgreSQL the rows are first locked in id order, so
- * concurrent writers sharing ancestors queue instead of deadlocking; SQLite has one writer at a time anyway.
+ * Adds `delta` to the tallies of `unitIds` (a unit's path, root first): at most three statements, whatever the number
+ * of questions and positions; units without a stored row (no units below them) are simply not matched.
+ * On PostgreSQL the rows are first locked root first: every writer takes the root before anything else, so writers
+ * sharing ancestors queue instead of deadlocking — also when one transaction writes several reports (a batch).
+ * SQLite has one writer at a time anyway.
  */
-export async function applyTallyDeltas(db: Db, discussionId: string, deltas: ReadonlyMap<string, TallyCounts>, now: string): Promise<void> {
-  const units = [...deltas.keys()];
-  if (!units.length) return;
+export async function applyTallyDelta(db: Db, discussionId: string, unitIds: readonly string[], delta: TallyCounts, now: string): Promise<void> {
   if (isPostgres(db)) {
     await db
       .selectFrom('tally_units')
       .select('unit_id')
       .where('discussion_id', '=', discussionId)
-      .where('unit_id', 'in', units)
-      .orderBy('unit_id')
+      .where('unit_id', 'in', unitIds)
+      .orderBy(sql`case ${sql.join(unitIds.map((u, i) => sql`when unit_id = ${u} then ${i}`), sql` `)} end`)
       .forUpdate()
       .execute();
   }
-  // Each row gets its own increment through a CASE on its key; rows not listed get + 0.
-  const byCase = <R>(rows: readonly R[], when: (r: R) => RawBuilder<unknown>, value: (r: R) => number) =>
-    sql<number>`case ${sql.join(rows.map((r) => sql`when ${when(r)} then ${value(r)}`), sql` `)} else 0 end`;
-  const add = <R>(column: string, rows: readonly R[], when: (r: R) => RawBuilder<unknown>, value: (r: R) => number): RawBuilder<number> =>
-    rows.every((r) => value(r) === 0) ? sql<number>`${sql.ref(column)}` : sql<number>`${sql.ref(column)} + ${byCase(rows, when, value)}`;
-
-  const unitRows = [...deltas].map(([unitId, d]) => ({ unitId, d }));
-  const byUnit = (r: { unitId: string }) => sql`unit_id = ${r.unitId}`;
   await db
     .updateTable('tally_units')
     .set({
-      units_total: add('units_total', unitRows, byUnit, (r) => r.d.unitsTotal),
-      units_reported: add('units_reported', unitRows, byUnit, (r) => r.d.unitsReported),
-      units_quorate: add('units_quorate', unitRows, byUnit, (r) => r.d.unitsQuorate),
-      members_total: add('members_total', unitRows, byUnit, (r) => r.d.membersTotal),
-      members_reported: add('members_reported', unitRows, byUnit, (r) => r.d.membersReported),
-      present: add('present', unitRows, byUnit, (r) => r.d.present),
+      units_total: sql`units_total + ${delta.unitsTotal}`,
+      units_reported: sql`units_reported + ${delta.unitsReported}`,
+      units_quorate: sql`units_quorate + ${delta.unitsQuorate}`,
+      members_total: sql`members_total + ${delta.membersTotal}`,
+      members_reported: sql`members_reported + ${delta.membersReported}`,
+      present: sql`present + ${delta.present}`,
       updated_at: now,
     })
     .where('discussion_id', '=', discussionId)
-    .where('unit_id', 'in', units)
+    .where('unit_id', 'in', unitIds)
     .execute();
 
-  const questions: Array<{ unitId: string; q: string; abstain: number; noneUnits: number; noneMembers: number }> = [];
-  const positions: Array<{ unitId: string; q: string; p: string; votes: number; units: number; members: number }> = [];
-  for (const [unitId, delta] of deltas) {
-    for (const [q, qt] of Object.entries(delta.questions)) {
-      const none = qt.adopted[NO_POSITION] ?? { units: 0, members: 0 };
-      if (qt.abstain || none.units || none.members) questions.push({ unitId, q, abstain: qt.abstain, noneUnits: none.units, noneMembers: none.members });
-      const ids = new Set([...Object.keys(qt.votes), ...Object.keys(qt.adopted)]);
-      ids.delete(NO_POSITION);
-      for (const p of ids) {
-        const votes = qt.votes[p] ?? 0;
-        const adopted = qt.adopted[p] ?? { units: 0, members: 0 };
-        if (votes || adopted.units || adopted.members) positions.push({ unitId, q, p, votes, units: adopted.units, members: adopted.members });
-      }
+  const questions: Array<{ q: string; abstain: number; noneUnits: number; noneMembers: number }> = [];
+  const positions: Array<{ q: string; p: string; votes: number; units: number; members: number }> = [];
+  for (const [q, qt] of Object.entries(delta.questions)) {
+    const none = qt.adopted[NO_POSITION] ?? { units: 0, members: 0 };
+    if (qt.abstain || none.units || none.members) questions.push({ q, abstain: qt.abstain, noneUnits: none.units, noneMembers: none.members });
+    const ids = new Set([...Object.keys(qt.votes), ...Object.keys(qt.adopted)]);
+    ids.delete(NO_POSITION);
+    for (const p of ids) {
+      const votes = qt.votes[p] ?? 0;
+      const adopted = qt.adopted[p] ?? { units: 0, members: 0 };
+      if (votes || adopted.units || adopted.members) positions.push({ q, p, votes, units: adopted.units, members: adopted.members });
     }
   }
+  // One statement per table: each row gets its own increment through a CASE on its key.
+  const byCase = <R>(rows: R[], when: (r: R) => RawBuilder<unknown>, value: (r: R) => number) =>
+    sql<number>`case ${sql.join(rows.map((r) => sql`when ${when(r)} then ${value(r)}`), sql` `)} else 0 end`;
   if (questions.length) {
-    const when = (r: (typeof questions)[number]) => sql`unit_id = ${r.unitId} and question_id = ${r.q}`;
+    const when = (r: (typeof questions)[number]) => sql`question_id = ${r.q}`;
     await db
       .updateTable('tally_questions')
       .set({
-        abstain: add('abstain', questions, when, (r) => r.abstain),
-        none_units: add('none_units', questions, when, (r) => r.noneUnits),
-        none_members: add('none_members', questions, when, (r) => r.noneMembers),
+        abstain: sql`abstain + ${byCase(questions, when, (r) => r.abstain)}`,
+        none_units: sql`none_units + ${byCase(questions, when, (r) => r.noneUnits)}`,
+        none_members: sql`none_members + ${byCase(questions, when, (r) => r.noneMembers)}`,
       })
       .where('discussion_id', '=', discussionId)
-      .where('unit_id', 'in', [...new Set(questions.map((r) => r.unitId))])
-      .where('question_id', 'in', [...new Set(questions.map((r) => r.q))])
+      .where('unit_id', 'in', unitIds)
+      .where('question_id', 'in', questions.map((r) => r.q))
       .execute();
   }
   if (positions.length) {
-    const when = (r: (typeof positions)[number]) => sql`unit_id = ${r.unitId} and question_id = ${r.q} and position_id = ${r.p}`;
+    const when = (r: (typeof positions)[number]) => sql`question_id = ${r.q} and position_id = ${r.p}`;
     await db
       .updateTable('tally_positions')
       .set({
-        votes: add('votes', positions, when, (r) => r.votes),
-        adopted_units: add('adopted_units', positions, when, (r) => r.units),
-        adopted_members: add('adopted_members', positions, when, (r) => r.members),
+        votes: sql`votes + ${byCase(positions, when, (r) => r.votes)}`,
+        adopted_units: sql`adopted_units + ${byCase(positions, when, (r) => r.units)}`,
+        adopted_members: sql`adopted_members + ${byCase(positions, when, (r) => r.members)}`,
       })
       .where('discussion_id', '=', discussionId)
-      .where('unit_id', 'in', [...new Set(positions.map((r) => r.unitId))])
+      .where('unit_id', 'in', unitIds)
       .where('question_id', 'in', [...new Set(positions.map((r) => r.q))])
       .where('position_id', 'in', [...new Set(positions.map((r) => r.p))])
       .execute();

@@ -139,9 +139,11 @@ describe.each(ENGINES)('acting at once on %s', (engine) => {
     const { discussionId: _d, unitId: _u, asOf: _a, provisional: _p, ...counts } = t;
     expect(counts).toEqual(await recountTally(db, 'd1'));
   });
+});
 
-  it.runIf(engine === 'sqlite')('accepts every report when two processes write the same SQLite file at once', async () => {
-    const store = await fresh();
+describe('two processes on one SQLite file', () => {
+  it('accepts every report when the server and the CLI write at once', async () => {
+    const store = await newStore('sqlite');
     const org = wideOrganization(1000);
     await importUnitsCsv(store.db, org.units, T0);
     await importMembersCsv(store.db, org.members, T0);
@@ -158,5 +160,6 @@ describe.each(ENGINES)('acting at once on %s', (engine) => {
     }
     expect(await exited, stderr).toBe(0);
     expect((await getTally(store.db, 'd1', undefined, T1)).unitsReported).toBe(1000);
+    await store.dispose();
   });
 });
