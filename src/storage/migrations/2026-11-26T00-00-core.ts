@@ -80,7 +80,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('submitted_by', 'text', (c) => c.notNull())
     .addPrimaryKeyConstraint('reports_pk', ['discussion_id', 'unit_id', 'version'])
     .execute();
-  await db.schema.createIndex('reports_current').on('reports').columns(['discussion_id', 'is_current', 'unit_id']).execute();
+  // No index on is_current: a unit has few versions, found through the primary key; one index fewer to write per report.
 
   await db.schema
     .createTable('report_questions')
