@@ -142,8 +142,11 @@ const migrations: Record<string, Migration> = {
 export async function migrateToLatest(store: Pick<Store, 'db' | 'engine' | 'schema'>): Promise<void> {
   const schema = store.engine === 'postgres' ? (store.schema ?? 'public') : undefined;
   const migrator = new Migrator({ db: store.db, provider: { getMigrations: async () => migrations }, ...(schema ? { migrationTableSchema: schema } : {}) });
-  const { error, results } = await migrator.migrateToLatest();
-  if (error) {
+  for (let attempt = 1; ; attempt++) {
+    const { error, results } = await migrator.migrateToLatest();
+    if (!error) return;
+    // Kysely's introspection scans every schema; one dropped meanwhile by someone else (3F000) is a transient race.
+    if ((error as { code?: string }).code === '3F000' && attempt < 5) continue;
     const failed = results?.find((r) => r.status === 'Error');
     throw new Error(`migration ${failed?.migrationName ?? '?'} failed: ${String(error)}`);
   }
