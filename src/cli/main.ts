@@ -68,43 +68,32 @@ export function buildCli(): Command {
     .addOption(dbOption())
     .action((opts) => withStore(opts, async (s) => void process.stdout.write(`database is up to date (${s.engine})\n`)));
 
-  const units = program.command('units').description('the unit tree');
-  units
-    .command('import <file>')
-    .description('import units from CSV with header id,parent_id,name,kind (atomic; re-import upserts)')
-    .addOption(dbOption())
-    .action((file: string, opts) =>
-      withStore(opts, async (s) => {
-        const bar = progressBar('units');
-        try {
-          const r = await importUnitsCsv(s.db, readText(file), now(), bar.update);
-          bar.stop();
-          process.stdout.write(`imported ${r.rows} units (${r.created} new, ${r.updated} updated)\n`);
-        } catch (e) {
-          bar.stop();
-          throw Object.assign(e as object, { file });
-        }
-      }),
-    );
-
-  const members = program.command('members').description('the member roll');
-  members
-    .command('import <file>')
-    .description('import members from CSV with header id,unit_id,name,email,status (atomic; re-import upserts)')
-    .addOption(dbOption())
-    .action((file: string, opts) =>
-      withStore(opts, async (s) => {
-        const bar = progressBar('members');
-        try {
-          const r = await importMembersCsv(s.db, readText(file), now(), bar.update);
-          bar.stop();
-          process.stdout.write(`imported ${r.rows} members (${r.created} new, ${r.updated} updated)\n`);
-        } catch (e) {
-          bar.stop();
-          throw Object.assign(e as object, { file });
-        }
-      }),
-    );
+  // The two roll imports: same shape, same guarantees (atomic, idempotent, errors by line and column).
+  const imports = [
+    { noun: 'units', what: 'the unit tree', header: 'id,parent_id,name,kind', run: importUnitsCsv },
+    { noun: 'members', what: 'the member roll', header: 'id,unit_id,name,email,status', run: importMembersCsv },
+  ] as const;
+  for (const { noun, what, header, run } of imports) {
+    program
+      .command(noun)
+      .description(what)
+      .command('import <file>')
+      .description(`import ${noun} from CSV with header ${header} (atomic; re-import upserts)`)
+      .addOption(dbOption())
+      .action((file: string, opts) =>
+        withStore(opts, async (s) => {
+          const bar = progressBar(noun);
+          try {
+            const r = await run(s.db, readText(file), now(), bar.update);
+            bar.stop();
+            process.stdout.write(`imported ${r.rows} ${noun} (${r.created} new, ${r.updated} updated)\n`);
+          } catch (e) {
+            bar.stop();
+            throw Object.assign(e as object, { file });
+          }
+        }),
+      );
+  }
 
   const status = program.command('status').description('member statuses: which ones vote');
   status

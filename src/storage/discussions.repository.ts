@@ -1,5 +1,6 @@
 import type { DiscussionDefinition, DiscussionState } from '../domain/discussion.ts';
 import { isPostgres, type Db } from './db.ts';
+import type { DiscussionUnitsTable } from './schema.ts';
 import { chunks } from './batch.ts';
 
 export interface DiscussionRecord {
@@ -83,6 +84,18 @@ export async function insertFrozenUnits(db: Db, discussionId: string, units: rea
   }
 }
 
+function toFrozenUnit(r: Omit<DiscussionUnitsTable, 'discussion_id'>): FrozenUnit {
+  return {
+    unitId: r.unit_id,
+    parentId: r.parent_id,
+    name: r.name,
+    kind: r.kind,
+    roll: r.roll,
+    depth: r.depth,
+    ancestors: JSON.parse(r.ancestors) as string[],
+  };
+}
+
 export async function findFrozenUnit(db: Db, discussionId: string, unitId: string): Promise<FrozenUnit | undefined> {
   const r = await db
     .selectFrom('discussion_units')
@@ -90,17 +103,7 @@ export async function findFrozenUnit(db: Db, discussionId: string, unitId: strin
     .where('discussion_id', '=', discussionId)
     .where('unit_id', '=', unitId)
     .executeTakeFirst();
-  return (
-    r && {
-      unitId: r.unit_id,
-      parentId: r.parent_id,
-      name: r.name,
-      kind: r.kind,
-      roll: r.roll,
-      depth: r.depth,
-      ancestors: JSON.parse(r.ancestors) as string[],
-    }
-  );
+  return r && toFrozenUnit(r);
 }
 
 /** The unit as frozen, with the version of its current report (if any), in one statement: the hot path of a report. */
@@ -118,29 +121,10 @@ export async function findFrozenUnitWithCurrentVersion(
     .where('u.discussion_id', '=', discussionId)
     .where('u.unit_id', '=', unitId)
     .executeTakeFirst();
-  return (
-    r && {
-      unitId: r.unit_id,
-      parentId: r.parent_id,
-      name: r.name,
-      kind: r.kind,
-      roll: r.roll,
-      depth: r.depth,
-      ancestors: JSON.parse(r.ancestors) as string[],
-      currentVersion: r.version,
-    }
-  );
+  return r && { ...toFrozenUnit(r), currentVersion: r.version };
 }
 
 export async function listFrozenUnits(db: Db, discussionId: string): Promise<FrozenUnit[]> {
   const rows = await db.selectFrom('discussion_units').selectAll().where('discussion_id', '=', discussionId).execute();
-  return rows.map((r) => ({
-    unitId: r.unit_id,
-    parentId: r.parent_id,
-    name: r.name,
-    kind: r.kind,
-    roll: r.roll,
-    depth: r.depth,
-    ancestors: JSON.parse(r.ancestors) as string[],
-  }));
+  return rows.map(toFrozenUnit);
 }

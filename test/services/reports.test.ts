@@ -1,5 +1,6 @@
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import type { DomainError } from '../../src/domain/errors.ts';
+import { refusal } from '../support/refusal.ts';
 import { createDiscussion, openDiscussion } from '../../src/services/discussions.ts';
 import { importMembersCsv } from '../../src/services/import-members.ts';
 import { getReportHistory, submitReport } from '../../src/services/reports.ts';
@@ -7,14 +8,6 @@ import { getTally, recountTally } from '../../src/services/tally.ts';
 import { ENGINES, newStore } from '../support/engines.ts';
 import { CLOSES, discussionDef, report, smallOrganization, T0, T1 } from '../support/factories.ts';
 
-async function refusal(p: Promise<unknown>): Promise<DomainError> {
-  try {
-    await p;
-  } catch (e) {
-    return e as DomainError;
-  }
-  throw new Error('expected a refusal');
-}
 
 const counts = ({ discussionId: _d, unitId: _u, asOf: _a, provisional: _p, ...rest }: Awaited<ReturnType<typeof getTally>>) => rest;
 

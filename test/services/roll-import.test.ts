@@ -1,5 +1,6 @@
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import type { DomainError } from '../../src/domain/errors.ts';
+import { refusal } from '../support/refusal.ts';
 import { importMembersCsv } from '../../src/services/import-members.ts';
 import { importUnitsCsv } from '../../src/services/import-units.ts';
 import { countMembers } from '../../src/storage/members.repository.ts';
@@ -7,14 +8,6 @@ import { listUnits } from '../../src/storage/units.repository.ts';
 import { ENGINES, newStore } from '../support/engines.ts';
 import { membersCsv, SMALL_TREE, T0 } from '../support/factories.ts';
 
-async function refusal(p: Promise<unknown>): Promise<DomainError> {
-  try {
-    await p;
-  } catch (e) {
-    return e as DomainError;
-  }
-  throw new Error('expected a refusal');
-}
 
 describe.each(ENGINES)('roll imports on %s', (engine) => {
   let store: Awaited<ReturnType<typeof newStore>>;
