@@ -1,4 +1,5 @@
 import type { DiscussionDefinition, DiscussionState } from '../domain/discussion.ts';
+import { sql } from 'kysely';
 import { isPostgres, type Db } from './db.ts';
 import type { DiscussionUnitsTable } from './schema.ts';
 import { chunks } from './batch.ts';
@@ -112,15 +113,12 @@ export async function findFrozenUnitWithCurrentVersion(
   discussionId: string,
   unitId: string,
 ): Promise<(FrozenUnit & { currentVersion: number | null }) | undefined> {
-  const r = await db
-    .selectFrom('discussion_units as u')
-    .leftJoin('reports as r', (j) =>
-      j.onRef('r.discussion_id', '=', 'u.discussion_id').onRef('r.unit_id', '=', 'u.unit_id').on('r.is_current', '=', 1),
-    )
-    .select(['u.unit_id', 'u.parent_id', 'u.name', 'u.kind', 'u.roll', 'u.depth', 'u.ancestors', 'r.version'])
-    .where('u.discussion_id', '=', discussionId)
-    .where('u.unit_id', '=', unitId)
-    .executeTakeFirst();
+  const { rows } = await sql<Omit<DiscussionUnitsTable, 'discussion_id'> & { version: number | null }>`
+    select u.unit_id, u.parent_id, u.name, u.kind, u.roll, u.depth, u.ancestors, r.version
+    from discussion_units u
+    left join reports r on r.discussion_id = u.discussion_id and r.unit_id = u.unit_id and r.is_current = 1
+    where u.discussion_id = ${discussionId} and u.unit_id = ${unitId}`.execute(db);
+  const r = rows[0];
   return r && { ...toFrozenUnit(r), currentVersion: r.version };
 }
 

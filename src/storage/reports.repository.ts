@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { QuestionVotes, ReportOutcome } from '../domain/report.ts';
 import type { Db } from './db.ts';
 
@@ -15,45 +16,23 @@ export interface StoredReport {
   submittedBy: string;
 }
 
+/** Stores one version of a report with its per-question lines and votes (the hot path: `sql` tag, three statements). */
 export async function insertReportVersion(db: Db, r: StoredReport): Promise<void> {
-  await db
-    .insertInto('reports')
-    .values({
-      discussion_id: r.discussionId,
-      unit_id: r.unitId,
-      version: r.version,
-      is_current: r.isCurrent ? 1 : 0,
-      meeting_date: r.meetingDate,
-      present: r.present,
-      resolution: r.resolution,
-      quorate: r.outcome.quorate ? 1 : 0,
-      submitted_at: r.submittedAt,
-      submitted_by: r.submittedBy,
-    })
-    .execute();
-  const questionIds = Object.keys(r.outcome.adopted);
-  const questionRows = questionIds
+  await sql`insert into reports (discussion_id, unit_id, version, is_current, meeting_date, present, resolution, quorate, submitted_at, submitted_by)
+    values (${r.discussionId}, ${r.unitId}, ${r.version}, ${r.isCurrent ? 1 : 0}, ${r.meetingDate}, ${r.present}, ${r.resolution},
+            ${r.outcome.quorate ? 1 : 0}, ${r.submittedAt}, ${r.submittedBy})`.execute(db);
+  const key = sql`${r.discussionId}, ${r.unitId}, ${r.version}`;
+  const questionRows = Object.keys(r.outcome.adopted)
     .filter((q) => Object.hasOwn(r.votes, q))
-    .map((q) => ({
-      discussion_id: r.discussionId,
-      unit_id: r.unitId,
-      version: r.version,
-      question_id: q,
-      abstain: r.votes[q]!.abstain,
-      adopted_position_id: r.outcome.adopted[q] ?? null,
-    }));
-  if (questionRows.length) await db.insertInto('report_questions').values(questionRows).execute();
-  const voteRows = Object.entries(r.votes).flatMap(([q, v]) =>
-    Object.entries(v.positions).map(([p, n]) => ({
-      discussion_id: r.discussionId,
-      unit_id: r.unitId,
-      version: r.version,
-      question_id: q,
-      position_id: p,
-      votes: n,
-    })),
-  );
-  if (voteRows.length) await db.insertInto('report_votes').values(voteRows).execute();
+    .map((q) => sql`(${key}, ${q}, ${r.votes[q]!.abstain}, ${r.outcome.adopted[q] ?? null})`);
+  if (questionRows.length) {
+    await sql`insert into report_questions (discussion_id, unit_id, version, question_id, abstain, adopted_position_id)
+      values ${sql.join(questionRows)}`.execute(db);
+  }
+  const voteRows = Object.entries(r.votes).flatMap(([q, v]) => Object.entries(v.positions).map(([p, n]) => sql`(${key}, ${q}, ${p}, ${n})`));
+  if (voteRows.length) {
+    await sql`insert into report_votes (discussion_id, unit_id, version, question_id, position_id, votes) values ${sql.join(voteRows)}`.execute(db);
+  }
 }
 
 export async function markSuperseded(db: Db, discussionId: string, unitId: string, version: number): Promise<void> {
