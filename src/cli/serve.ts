@@ -1,4 +1,4 @@
-import { renameSync, rmSync } from 'node:fs';
+import { closeSync, openSync, renameSync, rmSync } from 'node:fs';
 import { buildApp } from '../server/app.ts';
 import { migrateToLatest, openStore, storeFromEnvironment, type Store } from '../storage/db.ts';
 import { countUnits } from '../storage/units.repository.ts';
@@ -10,30 +10,58 @@ const isEmpty = async (store: Store) => (await countUnits(store.db)) === 0 && (a
 
 /**
  * The demo goes in only when the database holds nothing at all. On SQLite it is built in a side file and renamed into
- * place when complete, so an interrupted first start leaves no half-loaded database behind.
+ * place when complete, so an interrupted first start leaves no half-loaded database behind. A lock file keeps two
+ * first starts (or a start and an import) from building over each other; emptiness is checked again under it.
  */
 async function loadDemoIfEmpty(store: Store): Promise<Store> {
   if (!(await isEmpty(store))) return store;
   const { loadDemo } = await import('../demo/load-demo.ts');
-  process.stderr.write('empty database: loading the 1924 demo (synthetic votes, an illustration)\n');
   const now = new Date().toISOString();
   if (store.engine !== 'sqlite' || !store.file || store.file === ':memory:') {
+    process.stderr.write('empty database: loading the 1924 demo (synthetic votes, an illustration)\n');
     await loadDemo(store.db, { scale: 0.1, now, progress: progressBar });
     return store;
   }
   const file = store.file;
-  await store.close();
-  const side = `${file}.loading`;
-  for (const f of [side, `${side}-wal`, `${side}-shm`]) rmSync(f, { force: true });
-  const building = openStore({ file: side });
-  await migrateToLatest(building);
-  await loadDemo(building.db, { scale: 0.1, now, progress: progressBar });
-  await building.close(); // checkpoints the WAL into the file
-  for (const f of [`${file}-wal`, `${file}-shm`]) rmSync(f, { force: true });
-  renameSync(side, file);
-  const ready = openStore({ file });
-  await migrateToLatest(ready);
-  return ready;
+  const lock = await takeLock(`${file}.demo-lock`);
+  try {
+    if (!(await isEmpty(store))) return store; // someone else filled it meanwhile
+    process.stderr.write('empty database: loading the 1924 demo (synthetic votes, an illustration)\n');
+    const side = `${file}.loading-${process.pid}`;
+    const building = openStore({ file: side });
+    try {
+      await migrateToLatest(building);
+      await loadDemo(building.db, { scale: 0.1, now, progress: progressBar });
+    } finally {
+      await building.close(); // checkpoints the WAL into the file
+    }
+    if (!(await isEmpty(store))) {
+      rmSync(side, { force: true });
+      return store;
+    }
+    await store.close();
+    for (const f of [`${file}-wal`, `${file}-shm`]) rmSync(f, { force: true });
+    renameSync(side, file);
+    const ready = openStore({ file });
+    await migrateToLatest(ready);
+    return ready;
+  } finally {
+    lock();
+  }
+}
+
+/** An exclusive lock file (created with O_EXCL); waits while another process holds it. Returns the release. */
+async function takeLock(path: string): Promise<() => void> {
+  for (let waited = 0; ; waited += 200) {
+    try {
+      closeSync(openSync(path, 'wx'));
+      return () => rmSync(path, { force: true });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      if (waited > 120_000) throw new DomainError('conflict', `${path} has been held for two minutes; if no other Plenum is starting, delete it`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
 }
 
 export async function serve(opts: { db?: string; port: string; host: string; demoIfEmpty?: boolean }): Promise<void> {

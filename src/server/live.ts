@@ -26,6 +26,9 @@ interface Channel {
   /** The figures last sent (JSON without asOf), to send only real changes. */
   last: string;
   timer: NodeJS.Timeout | undefined;
+  /** Reads are numbered: a read that finishes after a newer one has been sent is stale and dropped. */
+  reads: number;
+  sent: number;
 }
 
 /** Figures without the timestamp: two reads of the same figures are the same news. */
@@ -72,12 +75,12 @@ export class TallyHub {
   async watch(discussionId: string, unitId: string, send: Send): Promise<() => void> {
     const key = `${discussionId}\u0000${unitId}`;
     let ch = this.channels.get(key);
-    if (!ch) this.channels.set(key, (ch = { discussionId, unitId, subscribers: new Set(), last: '', timer: undefined }));
+    if (!ch) this.channels.set(key, (ch = { discussionId, unitId, subscribers: new Set(), last: '', timer: undefined, reads: 0, sent: 0 }));
     const channel = ch;
     channel.subscribers.add(send);
     const unwatch = () => {
       channel.subscribers.delete(send);
-      if (!channel.subscribers.size) {
+      if (!channel.subscribers.size && this.channels.get(key) === channel) {
         if (channel.timer) clearTimeout(channel.timer);
         this.channels.delete(key);
       }
@@ -108,10 +111,12 @@ export class TallyHub {
   private async push(ch: Channel): Promise<void> {
     ch.timer = undefined;
     if (!ch.subscribers.size) return;
+    const n = ++ch.reads;
     try {
       const tally = await this.read(ch.discussionId, ch.unitId);
       const key = figuresKey(tally);
-      if (key === ch.last) return;
+      if (n < ch.sent || key === ch.last) return;
+      ch.sent = n;
       ch.last = key;
       for (const send of ch.subscribers) send(tally);
     } catch (e) {

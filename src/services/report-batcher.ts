@@ -6,7 +6,8 @@
  * plain `submitReport`. Every answer is given only after its batch committed.
  * (Summing a batch's tally changes per unit into one giant CASE update was tried and was 3× slower on SQLite.)
  */
-import type { Db } from '../storage/db.ts';
+import { announceReports } from '../storage/change-feed.ts';
+import { engine, type Db } from '../storage/db.ts';
 import { settleRace, submitReport, submitWithin, type DiscussionCache, type SubmitReport, type SubmitResult } from './reports.ts';
 
 interface Pending {
@@ -15,7 +16,7 @@ interface Pending {
   reject: (e: unknown) => void;
 }
 
-type Outcome = { ok: SubmitResult } | { error: unknown };
+type Outcome = { ok: SubmitResult } | { error: unknown } | { again: true };
 
 export class ReportBatcher {
   private readonly queue: Pending[] = [];
@@ -23,7 +24,8 @@ export class ReportBatcher {
 
   constructor(
     private readonly db: Db,
-    private readonly maxBatch = 200,
+    // Under 64 on PostgreSQL: more open subtransactions (savepoints) than that slow every other session's snapshots.
+    private readonly maxBatch = 50,
   ) {}
 
   submit(cmd: SubmitReport): Promise<SubmitResult> {
@@ -55,11 +57,14 @@ export class ReportBatcher {
 
   private async writeBatch(batch: Pending[]): Promise<void> {
     const outcomes: Outcome[] = [];
+    /** Deadlock victims (PostgreSQL, another instance's batch): done again on their own after this batch. */
+    const again: Pending[] = [];
     let trx;
     try {
       trx = await this.db.startTransaction().execute();
       const discussions: DiscussionCache = new Map();
-      for (const { cmd } of batch) {
+      for (const pending of batch) {
+        const { cmd } = pending;
         const sp = await trx.savepoint('report').execute();
         try {
           const result = await submitWithin(sp, cmd, discussions);
@@ -68,6 +73,11 @@ export class ReportBatcher {
         } catch (e) {
           await sp.rollbackToSavepoint('report').execute();
           await sp.releaseSavepoint('report').execute();
+          if (engine.isRetryable(e)) {
+            outcomes.push({ again: true });
+            again.push(pending);
+            continue;
+          }
           try {
             outcomes.push({ ok: await settleRace(trx, cmd, e) });
           } catch (refusal) {
@@ -75,6 +85,7 @@ export class ReportBatcher {
           }
         }
       }
+      await announceReports(trx, [...new Set(batch.map((p) => p.cmd.discussionId))]);
       await trx.commit().execute();
     } catch (e) {
       // The batch as a whole failed (the database went away, the commit failed): nothing of it was stored.
@@ -85,7 +96,8 @@ export class ReportBatcher {
     batch.forEach((p, i) => {
       const o = outcomes[i]!;
       if ('ok' in o) p.resolve(o.ok);
-      else p.reject(o.error);
+      else if ('error' in o) p.reject(o.error);
     });
+    for (const p of again) await submitReport(this.db, p.cmd).then(p.resolve, p.reject);
   }
 }

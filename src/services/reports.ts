@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { DomainError, notFound } from '../domain/errors.ts';
 import { checkReportCounts, deriveOutcome, type ReportInput } from '../domain/report.ts';
 import { isZeroDelta, tallyDelta } from '../domain/tally.ts';
+import { announceReports } from '../storage/change-feed.ts';
 import { engine, type Db } from '../storage/db.ts';
 import { findFrozenUnit, findFrozenUnitWithCurrentVersion, type DiscussionRecord } from '../storage/discussions.repository.ts';
 import { completeIdempotencyKey, findIdempotentResponse, reserveIdempotencyKey } from '../storage/idempotency.repository.ts';
@@ -38,12 +39,21 @@ export interface SubmitResult {
 }
 
 export async function submitReport(db: Db, cmd: SubmitReport): Promise<SubmitResult> {
-  try {
-    return await db.transaction().execute(async (trx) => {
-      return submitWithin(trx, cmd, new Map());
-    });
-  } catch (e) {
-    return settleRace(db, cmd, e);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await db.transaction().execute(async (trx) => {
+        const result = await submitWithin(trx, cmd, new Map());
+        await announceReports(trx, [cmd.discussionId]);
+        return result;
+      });
+    } catch (e) {
+      // PostgreSQL chose this transaction as a deadlock victim (another instance's batch): nothing was stored; again.
+      if (engine.isRetryable(e) && attempt < 4) {
+        await new Promise((r) => setTimeout(r, 5 + Math.random() * 20 * attempt));
+        continue;
+      }
+      return settleRace(db, cmd, e);
+    }
   }
 }
 

@@ -7,20 +7,34 @@
  */
 import { sql } from 'kysely';
 import pg from 'pg';
-import type { Store } from './db.ts';
+import { isPostgres, type Db, type Store } from './db.ts';
 
 const CHANNEL = 'plenum_changes';
 const POLL_MS = 500;
 
 export interface ChangeFeed {
-  /** Announce a change to every instance, this one included. */
+  /**
+   * Tell this instance's listeners, after a commit, what changed. On PostgreSQL this does nothing: the change was
+   * announced inside its transaction (`announceReports`), and the notification comes back through LISTEN — to every
+   * instance, this one included, and also for reports written by the CLI.
+   */
   publish(payload: string): Promise<void>;
   close(): Promise<void>;
 }
 
 /**
- * `onMessage(payload)` for each publication; `onMessage(null)` when the database may have changed without a
- * publication reaching us (another process on SQLite; a PostgreSQL listener that had to reconnect).
+ * Announces, inside the transaction that stores reports, that these discussions changed. PostgreSQL delivers a
+ * NOTIFY only if and when the transaction commits (and merges identical ones). SQLite needs nothing: other processes
+ * notice the commit through data_version, and this process through `publish`.
+ */
+export async function announceReports(trx: Db, discussionIds: readonly string[]): Promise<void> {
+  if (!isPostgres(trx)) return;
+  for (const discussionId of discussionIds) await sql`select pg_notify(${CHANNEL}, ${JSON.stringify({ discussionId })})`.execute(trx);
+}
+
+/**
+ * `onMessage(payload)` for each announcement; `onMessage(null)` when the database may have changed without an
+ * announcement reaching us (another process on SQLite; a PostgreSQL listener that had to reconnect).
  */
 export async function openChangeFeed(store: Store, onMessage: (payload: string | null) => void, onError: (e: unknown) => void = () => undefined): Promise<ChangeFeed> {
   if (store.engine === 'postgres' && store.url) return openPostgresFeed(store, onMessage, onError);
@@ -43,40 +57,66 @@ export async function openChangeFeed(store: Store, onMessage: (payload: string |
   };
 }
 
-/** LISTEN on a dedicated connection; if it drops, reconnect with backoff and tell listeners to re-read. */
+/**
+ * LISTEN on a dedicated connection. When it drops (or cannot be made), try again with backoff for as long as the
+ * feed is open, and tell listeners to re-read once it is back: news may have been missed meanwhile.
+ */
 async function openPostgresFeed(store: Store, onMessage: (payload: string | null) => void, onError: (e: unknown) => void): Promise<ChangeFeed> {
   let closed = false;
   let client: pg.Client | undefined;
   let retry: NodeJS.Timeout | undefined;
-  const connect = async (delayMs: number): Promise<void> => {
-    const c = new pg.Client({ connectionString: store.url, ...(store.schema ? { options: `-c search_path=${store.schema}` } : {}) });
+
+  const connect = async (): Promise<void> => {
+    const c = new pg.Client({ connectionString: store.url, keepAlive: true, ...(store.schema ? { options: `-c search_path=${store.schema}` } : {}) });
     c.on('notification', (n) => {
       if (n.channel === CHANNEL && n.payload) onMessage(n.payload);
     });
-    c.on('error', (e) => {
-      onError(e);
+    const lost = (e?: unknown) => {
+      if (e) onError(e);
       if (closed || client !== c) return;
       client = undefined;
       c.end().catch(() => undefined);
-      const next = Math.min(delayMs * 2, 30_000);
-      retry = setTimeout(() => {
-        connect(next)
-          .then(() => onMessage(null)) // news may have been missed while disconnected
-          .catch(onError);
-      }, delayMs);
-      retry.unref();
-    });
-    await c.connect();
-    await c.query(`LISTEN ${CHANNEL}`);
+      reconnect(250);
+    };
+    c.on('error', lost);
+    c.on('end', () => lost());
+    try {
+      await c.connect();
+      await c.query(`LISTEN ${CHANNEL}`);
+    } catch (e) {
+      c.end().catch(() => undefined);
+      throw e;
+    }
+    if (closed) {
+      await c.end().catch(() => undefined);
+      return;
+    }
     client = c;
   };
-  await connect(250);
+
+  const reconnect = (delayMs: number) => {
+    if (closed) return;
+    retry = setTimeout(() => {
+      connect().then(
+        () => onMessage(null),
+        (e) => {
+          onError(e);
+          reconnect(Math.min(delayMs * 2, 30_000));
+        },
+      );
+    }, delayMs);
+    retry.unref();
+  };
+
+  await connect();
   return {
-    publish: async (payload) => void (await sql`select pg_notify(${CHANNEL}, ${payload})`.execute(store.db)),
+    publish: async () => undefined,
     close: async () => {
       closed = true;
       if (retry) clearTimeout(retry);
-      await client?.end().catch(() => undefined);
+      const c = client;
+      client = undefined;
+      await c?.end().catch(() => undefined);
     },
   };
 }

@@ -153,11 +153,21 @@ export async function migrateToLatest(store: Pick<Store, 'db' | 'engine' | 'sche
 }
 
 /** Engine differences, kept in one place. */
-export const engine = {
+export const engine: {
+  isBusy(e: unknown): boolean;
+  isRetryable(e: unknown): boolean;
+  isUniqueViolation(e: unknown): boolean;
+  supportsRowLocks(name: EngineName): boolean;
+} = {
   /** SQLite's lock was held by another process for longer than busy_timeout. */
   isBusy(e: unknown): boolean {
     const code = (e as { code?: string })?.code ?? '';
-    return code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED');
+    return code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED') || engine.isRetryable(e);
+  },
+  /** PostgreSQL gave up on this transaction to let another go on (deadlock, serialization): doing it again is right. */
+  isRetryable(e: unknown): boolean {
+    const code = (e as { code?: string })?.code ?? '';
+    return code === '40P01' || code === '40001';
   },
   /** A unique-key violation (two racing writers, a replayed key). */
   isUniqueViolation(e: unknown): boolean {
@@ -180,7 +190,15 @@ export function isPostgres(db: Db): boolean {
  */
 export async function inSnapshot<T>(db: Db, fn: (trx: Db) => Promise<T>): Promise<T> {
   if (isPostgres(db)) return db.transaction().setIsolationLevel('repeatable read').execute(fn);
-  return db.transaction().execute(fn);
+  // A deferred BEGIN on SQLite: a read snapshot that does not take the write lock (writers begin IMMEDIATE).
+  return db.connection().execute(async (conn) => {
+    await sql`begin`.execute(conn);
+    try {
+      return await fn(conn);
+    } finally {
+      await sql`commit`.execute(conn);
+    }
+  });
 }
 
 /** PostgreSQL plans badly on tables it has no statistics for yet (a freshly opened discussion's tally rows). */

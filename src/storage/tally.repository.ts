@@ -84,7 +84,7 @@ export async function applyTallyDelta(db: Db, discussionId: string, unitIds: rea
       units_total = units_total + ${delta.unitsTotal}, units_reported = units_reported + ${delta.unitsReported},
       units_quorate = units_quorate + ${delta.unitsQuorate}, members_total = members_total + ${delta.membersTotal},
       members_reported = members_reported + ${delta.membersReported}, present = present + ${delta.present},
-      updated_at = ${now}
+      updated_at = case when updated_at > ${now} then updated_at else ${now} end
     where discussion_id = ${discussionId} and unit_id in (${inPath})`.execute(db);
 
   const questions: Array<{ q: string; abstain: number; noneUnits: number; noneMembers: number }> = [];

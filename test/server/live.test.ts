@@ -113,25 +113,26 @@ describe.each(ENGINES)('live tally stream on %s', (engine) => {
     expect(events).toHaveLength(1);
   });
 
-  it(`hears of reports written through another connection (${engine === 'postgres' ? 'LISTEN/NOTIFY across instances' : 'data_version poll'})`, async () => {
+  it(`hears of reports written by another process, e.g. the CLI (${engine === 'postgres' ? 'LISTEN/NOTIFY' : 'data_version poll'})`, async () => {
     let sentAt = 0;
     const events = await readEvents(`${otherBase}/api/v1/discussions/d1/tally/stream`, (e) => e.length >= 2, 5000, async () => {
       sentAt = Date.now();
-      if (engine === 'postgres') {
-        // Accepted by the first instance; the stream is on the second.
-        const r = await fetch(`${base}/api/v1/discussions/d1/reports`, {
-          method: 'POST',
-          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-          body: JSON.stringify(report({ unitId: 'b5', present: 50, votes: {} })),
-        });
-        expect(r.status).toBe(201);
-      } else {
-        // Written by the first store without any server: like `plenum report submit` in another process.
-        await submitReport(store.db, { discussionId: 'd1', report: report({ unitId: 'b5', present: 50, votes: {} }), submittedBy: 'cli', now: new Date().toISOString() });
-      }
+      // Written through the first store without any server — like `plenum report submit` in another process;
+      // the stream is on the second instance (PostgreSQL: NOTIFY at commit; SQLite: data_version).
+      await submitReport(store.db, { discussionId: 'd1', report: report({ unitId: 'b5', present: 50, votes: {} }), submittedBy: 'cli', now: new Date().toISOString() });
     });
     expect(Date.now() - sentAt).toBeLessThan(1000);
     expect(events.at(-1)!.present - events[0]!.present).toBe(50);
+  });
+
+  it('closes open streams when the server shuts down', async () => {
+    const extra = await buildApp({ store: second });
+    const url = await extra.listen({ port: 0, host: '127.0.0.1' });
+    const res = await fetch(`${url}/api/v1/discussions/d1/tally/stream`);
+    expect(res.status).toBe(200);
+    const closed = await Promise.race([extra.close().then(() => 'closed'), new Promise((r) => setTimeout(() => r('hung'), 3000))]);
+    expect(closed).toBe('closed');
+    await res.body?.cancel().catch(() => undefined);
   });
 
   it('refuses a stream for an unknown unit with a normal error answer', async () => {

@@ -4,6 +4,7 @@
  * connections of the pool, truly in parallel.
  */
 import { spawn } from 'node:child_process';
+import { openStore } from '../../src/storage/db.ts';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { DomainError } from '../../src/domain/errors.ts';
 import { createDiscussion, openDiscussion } from '../../src/services/discussions.ts';
@@ -138,6 +139,37 @@ describe.each(ENGINES)('acting at once on %s', (engine) => {
     expect(t).toMatchObject({ unitsReported: 3, present: 23 + 21 + 30 });
     const { discussionId: _d, unitId: _u, asOf: _a, provisional: _p, ...counts } = t;
     expect(counts).toEqual(await recountTally(db, 'd1'));
+  });
+});
+
+describe.runIf(ENGINES.includes('postgres'))('two server instances batching on PostgreSQL', () => {
+  it('never fails a report because of a deadlock between their batches', async () => {
+    const store = await newStore('postgres');
+    const org = wideOrganization(80);
+    await importUnitsCsv(store.db, org.units, T0);
+    await importMembersCsv(store.db, org.members, T0);
+    await createDiscussion(store.db, discussionDef(), T0);
+    await openDiscussion(store.db, 'd1', T0);
+    const other = openStore({ url: store.url!, schema: store.schema! });
+    try {
+      // The same 80 branches from both instances, in opposite orders: their batches lock shared rows crosswise.
+      const ids = Array.from({ length: 80 }, (_, i) => `w${i + 1}`);
+      const send = (db: typeof store.db, order: string[], by: string) => {
+        const batcher = new ReportBatcher(db);
+        return order.map((unitId) => batcher.submit({ discussionId: 'd1', report: report({ unitId, present: 6, votes: {} }), submittedBy: by, now: T1 }));
+      };
+      const results = await Promise.allSettled([...send(store.db, ids, 'a'), ...send(other.db, [...ids].reverse(), 'b')]);
+      const failures = results.filter((r) => r.status === 'rejected').map((r) => (r as PromiseRejectedResult).reason as DomainError);
+      expect(failures.filter((e) => e.code !== 'version_conflict')).toEqual([]);
+      expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(80);
+      const t = await getTally(store.db, 'd1', undefined, T1);
+      expect(t.unitsReported).toBe(80);
+      const { discussionId: _d, unitId: _u, asOf: _a, provisional: _p, ...counts } = t;
+      expect(counts).toEqual(await recountTally(store.db, 'd1'));
+    } finally {
+      await other.close();
+      await store.dispose();
+    }
   });
 });
 

@@ -13,7 +13,8 @@ export const tallyRoutes =
   async (app) => {
     const query = z.object({ unit: Id.optional() });
     const openStreams = new Set<() => void>();
-    app.addHook('onClose', async () => {
+    // Before the server stops listening: an open stream would otherwise keep the server from ever closing.
+    app.addHook('preClose', async () => {
       for (const close of openStreams) close();
     });
 
