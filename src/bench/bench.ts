@@ -25,7 +25,8 @@ import { getTally, recountTally } from '../services/tally.ts';
 import { createToken } from '../services/tokens.ts';
 import { migrateToLatest, openStore, type Db, type EngineName, type Store } from '../storage/db.ts';
 import { percentile, rawRequest, runLoad, type LoadResult } from './load.ts';
-import { benchDiscussion, branchReport, buildOrganization, DISCUSSION_ID, mulberry32, type Organization } from './organization.ts';
+import { mulberry32 } from '../domain/random.ts';
+import { benchDiscussion, branchReport, buildOrganization, DISCUSSION_ID, type Organization } from './organization.ts';
 
 export interface BenchOptions {
   units: number;

@@ -2,6 +2,7 @@
  * The bench's synthetic organization: root → regions → districts → branches, members spread unevenly over the
  * branches, and one report per branch. Deterministic (seeded), so runs are comparable over time.
  */
+import { mulberry32, type Rng } from '../domain/random.ts';
 import type { DiscussionDefinition } from '../domain/discussion.ts';
 import { DomainError } from '../domain/errors.ts';
 import type { ReportInput } from '../domain/report.ts';
@@ -11,18 +12,7 @@ export const MEMBERS_PER_UNIT = 20;
 /** Share of members who are candidates (no vote); every branch keeps at least one voting member. */
 const CANDIDATE_SHARE = 0.1;
 
-export type Rng = () => number;
 
-export function mulberry32(seed: number): Rng {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const normal = (r: Rng): number => Math.sqrt(-2 * Math.log(1 - r())) * Math.cos(2 * Math.PI * r());
 const clamp = (x: number, lo: number, hi: number): number => Math.min(hi, Math.max(lo, x));

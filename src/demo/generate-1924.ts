@@ -6,9 +6,10 @@
  * synthetic (the discussion's description says so). The point of the data is the gap the demo shows: units holding
  * ~90% of the voting members adopt the CC position, yet the CC gets a visibly smaller share of the votes cast.
  *
- * Pure and deterministic: no I/O, no imports, and randomness only from seeded mulberry32 streams consumed in a fixed
+ * Pure and deterministic: no I/O, and randomness only from seeded mulberry32 streams consumed in a fixed
  * order, so the same options always give an identical dataset.
  */
+import { mulberry32, type Rng } from '../domain/random.ts';
 
 /** kind: national | gubernia | raion | uyezd | cell, and for the army branch: army (PUR) | military-district. */
 export interface DemoUnit { id: string; parentId: string | null; name: string; kind: string }
@@ -40,18 +41,7 @@ export interface DemoDataset {
 // ---------------------------------------------------------------------------------------------------------------
 // Randomness
 
-type Rng = () => number;
 
-function mulberry32(seed: number): Rng {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const clamp = (x: number, lo: number, hi: number): number => Math.min(hi, Math.max(lo, x));
 const normal = (r: Rng): number => Math.sqrt(-2 * Math.log(1 - r())) * Math.cos(2 * Math.PI * r());

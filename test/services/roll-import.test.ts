@@ -1,35 +1,30 @@
-import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { DomainError } from '../../src/domain/errors.ts';
 import { refusal } from '../support/refusal.ts';
 import { importMembersCsv } from '../../src/services/import-members.ts';
 import { importUnitsCsv } from '../../src/services/import-units.ts';
 import { countMembers } from '../../src/storage/members.repository.ts';
 import { listUnits } from '../../src/storage/units.repository.ts';
-import { ENGINES, newStore } from '../support/engines.ts';
+import { ENGINES, newStore, storePerTest } from '../support/engines.ts';
 import { membersCsv, SMALL_TREE, T0 } from '../support/factories.ts';
 
 
 describe.each(ENGINES)('roll imports on %s', (engine) => {
-  let store: Awaited<ReturnType<typeof newStore>>;
-  const stores: typeof store[] = [];
-  beforeEach(async () => {
-    store = await newStore(engine);
-    stores.push(store);
-  });
-  afterAll(async () => {
-    for (const s of stores) await s.dispose();
-  });
+  const current = storePerTest(engine);
 
   it('imports a tree of any depth and re-imports idempotently (upsert)', async () => {
-    expect(await importUnitsCsv(store.db, SMALL_TREE, T0)).toEqual({ rows: 16, created: 16, updated: 0 });
+    expect(await importUnitsCsv(current().db, SMALL_TREE, T0)).toEqual({ rows: 16, created: 16, updated: 0 });
     const again = SMALL_TREE.replace('b9,d22,Empty branch,branch', 'b9,d21,Renamed branch,cell');
-    expect(await importUnitsCsv(store.db, again, T0)).toEqual({ rows: 16, created: 0, updated: 16 });
-    const b9 = (await listUnits(store.db)).find((u) => u.id === 'b9');
+    expect(await importUnitsCsv(current().db, again, T0)).toEqual({ rows: 16, created: 0, updated: 16 });
+    const b9 = (await listUnits(current().db)).find((u) => u.id === 'b9');
     expect(b9).toEqual({ id: 'b9', parentId: 'd21', name: 'Renamed branch', kind: 'cell' });
     const deep = ['id,parent_id,name,kind', 'x0,,Root,national', ...Array.from({ length: 30 }, (_, i) => `x${i + 1},x${i},Level ${i + 1},level`)].join('\n');
     const other = await newStore(engine);
-    stores.push(other);
-    expect((await importUnitsCsv(other.db, deep, T0)).rows).toBe(31);
+    try {
+      expect((await importUnitsCsv(other.db, deep, T0)).rows).toBe(31);
+    } finally {
+      await other.dispose();
+    }
   });
 
   const cases: Array<[string, string, number, number | string, RegExp]> = [
@@ -43,48 +38,48 @@ describe.each(ENGINES)('roll imports on %s', (engine) => {
     ['a wrong header', 'id,parent,name,kind\nroot,,R,national\n', 1, 2, /expected header 'parent_id'/],
   ];
   it.each(cases)('refuses %s, naming line and column, and stores nothing', async (_name, csv, line, column, message) => {
-    const e = await refusal(importUnitsCsv(store.db, csv, T0));
+    const e = await refusal(importUnitsCsv(current().db, csv, T0));
     expect(e.code).toBe('csv_invalid');
     expect(e.message).toMatch(message);
     expect(e.location).toEqual({ line, column });
     expect(e.message).toContain(`line ${line}`);
-    expect(await listUnits(store.db)).toEqual([]);
+    expect(await listUnits(current().db)).toEqual([]);
   });
 
   it('refuses a second root against the existing tree', async () => {
-    await importUnitsCsv(store.db, SMALL_TREE, T0);
-    const e = await refusal(importUnitsCsv(store.db, 'id,parent_id,name,kind\nother,,Other,national\n', T0));
+    await importUnitsCsv(current().db, SMALL_TREE, T0);
+    const e = await refusal(importUnitsCsv(current().db, 'id,parent_id,name,kind\nother,,Other,national\n', T0));
     expect(e.message).toMatch(/second root 'other' \(the organization's root is 'root'\)/);
-    expect(await listUnits(store.db)).toHaveLength(16);
+    expect(await listUnits(current().db)).toHaveLength(16);
   });
 
   it('refuses a re-import that would make a cycle through existing units', async () => {
-    await importUnitsCsv(store.db, SMALL_TREE, T0);
-    const e = await refusal(importUnitsCsv(store.db, 'id,parent_id,name,kind\nr1,b1,Region One,region\n', T0));
+    await importUnitsCsv(current().db, SMALL_TREE, T0);
+    const e = await refusal(importUnitsCsv(current().db, 'id,parent_id,name,kind\nr1,b1,Region One,region\n', T0));
     expect(e.message).toMatch(/cycle/);
-    expect((await listUnits(store.db)).find((u) => u.id === 'r1')?.parentId).toBe('root');
+    expect((await listUnits(current().db)).find((u) => u.id === 'r1')?.parentId).toBe('root');
   });
 
   it('imports members with voting and non-voting statuses, atomically', async () => {
-    await importUnitsCsv(store.db, SMALL_TREE, T0);
-    const r = await importMembersCsv(store.db, membersCsv(), T0);
+    await importUnitsCsv(current().db, SMALL_TREE, T0);
+    const r = await importMembersCsv(current().db, membersCsv(), T0);
     expect(r.rows).toBe(158 + 8);
-    expect(await countMembers(store.db)).toEqual({ total: 166, voting: 158 });
-    expect((await importMembersCsv(store.db, membersCsv(), T0)).updated).toBe(166);
+    expect(await countMembers(current().db)).toEqual({ total: 166, voting: 158 });
+    expect((await importMembersCsv(current().db, membersCsv(), T0)).updated).toBe(166);
 
     const bad = `${membersCsv([2])}m999,b1,X,x@example.org,honorary\n`;
-    const e = await refusal(importMembersCsv(store.db, bad.replace(/^(.*\n)/, '$1'), T0));
+    const e = await refusal(importMembersCsv(current().db, bad.replace(/^(.*\n)/, '$1'), T0));
     expect(e.message).toMatch(/line 5, column 5 \(status\): unknown status 'honorary'/);
-    const e2 = await refusal(importMembersCsv(store.db, 'id,unit_id,name,email,status\nn1,b1,A,a@example.org,member\nn2,nowhere,B,,member\n', T0));
+    const e2 = await refusal(importMembersCsv(current().db, 'id,unit_id,name,email,status\nn1,b1,A,a@example.org,member\nn2,nowhere,B,,member\n', T0));
     expect(e2.message).toMatch(/line 3, column 2 \(unit_id\): unknown unit 'nowhere'/);
-    const e3 = await refusal(importMembersCsv(store.db, 'id,unit_id,name,email,status\nn1,b1,A,not-an-email,member\n', T0));
+    const e3 = await refusal(importMembersCsv(current().db, 'id,unit_id,name,email,status\nn1,b1,A,not-an-email,member\n', T0));
     expect(e3.message).toMatch(/line 2, column 4 \(email\)/);
-    expect(await countMembers(store.db)).toEqual({ total: 166, voting: 158 });
+    expect(await countMembers(current().db)).toEqual({ total: 166, voting: 158 });
   });
 
   it('does not echo personal data from other lines in errors', async () => {
-    await importUnitsCsv(store.db, SMALL_TREE, T0);
-    const e = await refusal(importMembersCsv(store.db, 'id,unit_id,name,email,status\nn1,b1,Anna Secret,anna@example.org,member\nn1,b1,Boris,b@example.org,member\n', T0));
+    await importUnitsCsv(current().db, SMALL_TREE, T0);
+    const e = await refusal(importMembersCsv(current().db, 'id,unit_id,name,email,status\nn1,b1,Anna Secret,anna@example.org,member\nn1,b1,Boris,b@example.org,member\n', T0));
     expect(e.message).toMatch(/duplicate member id 'n1' \(first on line 2\)/);
     expect(e.message).not.toMatch(/Anna|anna@/);
   });

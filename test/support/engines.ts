@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { afterAll, beforeEach } from 'vitest';
 import { migrateToLatest, openStore, type EngineName, type Store } from '../../src/storage/db.ts';
 
 export const PG_URL = process.env.PLENUM_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -59,4 +60,21 @@ export async function newStore(engine: EngineName): Promise<Store & { dispose():
       await c.end();
     },
   });
+}
+
+/**
+ * A fresh store for every test of a describe block (registered with beforeEach), all disposed after the block.
+ * Returns the getter: `const store = storePerTest(engine); … store().db`.
+ */
+export function storePerTest(engine: EngineName): () => Store & { dispose(): Promise<void> } {
+  let current: (Store & { dispose(): Promise<void> }) | undefined;
+  const all: Array<Store & { dispose(): Promise<void> }> = [];
+  beforeEach(async () => {
+    current = await newStore(engine);
+    all.push(current);
+  });
+  afterAll(async () => {
+    for (const s of all) await s.dispose();
+  });
+  return () => current!;
 }
