@@ -10,6 +10,8 @@ import { getTally } from '../../services/tally.ts';
 import type { AppContext } from '../app.ts';
 
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+const when = (iso: string | null | undefined) =>
+  iso ? new Intl.DateTimeFormat('en-GB', { dateStyle: 'long', timeStyle: 'short', timeZone: 'UTC' }).format(new Date(iso)) + ' UTC' : '';
 
 export const homeRoutes =
   (ctx: AppContext): FastifyPluginAsyncZod =>
@@ -34,8 +36,8 @@ export const homeRoutes =
             const { overall, questions } = describeTally(t, d);
             const row = (label: string, value: string) => `<tr><th scope="row">${esc(label)}</th><td>${esc(value)}</td></tr>`;
             figures = `
-<p><strong>${t.provisional ? `Provisional: reporting is open until ${esc(d.reportingClosesAt)}.` : 'Final: reporting closed.'}</strong>
-Figures as of ${esc(t.asOf)}; weights are the voting rolls frozen when the discussion opened (${esc(d.openedAt ?? '')}).</p>
+<p><strong>${t.provisional ? `Provisional: reporting is open until ${esc(when(d.reportingClosesAt))}.` : `Final: reporting closed on ${esc(when(d.reportingClosesAt))}.`}</strong>
+Figures as of ${esc(when(t.asOf))}; weights are the voting rolls frozen when the discussion opened (${esc(when(d.openedAt))}).</p>
 <table><caption>Coverage and turnout</caption><tbody>${overall.map((s) => row(s.label, formatShare(s))).join('')}</tbody></table>
 ${questions
   .map(
