@@ -7,6 +7,7 @@ import type { AppContext } from '../app.ts';
 import { figuresKey } from '../live.ts';
 
 const HEARTBEAT_MS = 15_000;
+const MAX_BUFFERED_BYTES = 1024 * 1024;
 
 export const tallyRoutes =
   (ctx: AppContext): FastifyPluginAsyncZod =>
@@ -59,6 +60,8 @@ export const tallyRoutes =
           if (closed || key === last) return;
           last = key;
           res.write(`event: tally\ndata: ${JSON.stringify(tally)}\n\n`);
+          // A client that stopped reading would make us buffer without end: drop it; EventSource reconnects.
+          if (res.writableLength > MAX_BUFFERED_BYTES) close();
         };
         let unwatch: () => void = () => undefined;
         const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), HEARTBEAT_MS);
