@@ -157,7 +157,6 @@ export const engine: {
   isBusy(e: unknown): boolean;
   isRetryable(e: unknown): boolean;
   isUniqueViolation(e: unknown): boolean;
-  supportsRowLocks(name: EngineName): boolean;
 } = {
   /** SQLite's lock was held by another process for longer than busy_timeout. */
   isBusy(e: unknown): boolean {
@@ -173,10 +172,6 @@ export const engine: {
   isUniqueViolation(e: unknown): boolean {
     const err = e as { code?: string; message?: string };
     return err?.code === '23505' || err?.code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || err?.code === 'SQLITE_CONSTRAINT_UNIQUE';
-  },
-  /** PostgreSQL supports row locks; SQLite serializes writers anyway. */
-  supportsRowLocks(name: EngineName): boolean {
-    return name === 'postgres';
   },
 };
 

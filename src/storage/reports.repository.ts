@@ -140,14 +140,6 @@ export async function listCurrentReports(db: Db, discussionId: string, questionI
   return out;
 }
 
-export async function countReports(db: Db, discussionId: string): Promise<{ versions: number; current: number }> {
-  const r = await db
-    .selectFrom('reports')
-    .where('discussion_id', '=', discussionId)
-    .select((eb) => [eb.fn.countAll<number>().as('versions'), eb.fn.sum<number>('is_current').as('current')])
-    .executeTakeFirstOrThrow();
-  return { versions: Number(r.versions), current: Number(r.current ?? 0) };
-}
 
 /**
  * A unit's frozen roll and its current report with its votes, in one statement (one snapshot): what a tally of a unit
