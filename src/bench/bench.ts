@@ -438,6 +438,13 @@ async function naiveRecount(db: Db, def: DiscussionDefinition): Promise<TallyCou
       q.abstain += x;
     }
   }
+  // A report that did not vote on a question has no line for it, and adopted nothing on it: those units are the
+  // reported ones not counted under any position or under "none" yet.
+  for (const q of Object.values(t.questions)) {
+    const counted = Object.values(q.adopted).reduce((a, b) => ({ units: a.units + b.units, members: a.members + b.members }), { units: 0, members: 0 });
+    const none = q.adopted[NO_POSITION]!;
+    q.adopted[NO_POSITION] = { units: none.units + t.unitsReported - counted.units, members: none.members + t.membersReported - counted.members };
+  }
   return t;
 }
 
