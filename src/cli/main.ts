@@ -214,13 +214,15 @@ export function buildCli(): Command {
   token
     .command('create')
     .description('create a bearer token; the token is printed alone on the last line, and only once')
-    .addOption(new Option('--role <role>', 'office or observer').default('office'))
+    .addOption(new Option('--role <role>', 'office, committee, secretary, commission, member or observer').default('office'))
+    .option('--unit <id>', 'the unit a committee, secretary or member token belongs to')
     .requiredOption('--name <name>', 'who or what uses it')
     .addOption(dbOption())
-    .action((opts: { role: string; name: string; db?: string }) =>
+    .action((opts: { role: string; unit?: string; name: string; db?: string }) =>
       withStore(opts, async (s) => {
-        const t = await createToken(s.db, { name: opts.name, role: opts.role }, now());
-        process.stdout.write(`token ${t.id} for '${opts.name}' (role ${opts.role}); store it now, it is not shown again:\n${t.token}\n`);
+        const t = await createToken(s.db, { name: opts.name, role: opts.role, unitId: opts.unit ?? null }, now());
+        const scope = opts.unit ? ` for unit ${opts.unit}` : '';
+        process.stdout.write(`token ${t.id} for '${opts.name}' (role ${opts.role}${scope}); store it now, it is not shown again:\n${t.token}\n`);
       }),
     );
   token
@@ -228,7 +230,7 @@ export function buildCli(): Command {
     .addOption(dbOption())
     .action((opts) =>
       withStore(opts, async (s) => {
-        for (const t of await getTokens(s.db)) process.stdout.write(`${t.id}\t${t.role}\t${t.revokedAt ? `revoked ${t.revokedAt}` : 'active'}\t${t.name}\n`);
+        for (const t of await getTokens(s.db)) process.stdout.write(`${t.id}\t${t.role}\t${t.unitId ?? '-'}\t${t.revokedAt ? `revoked ${t.revokedAt}` : 'active'}\t${t.name}\n`);
       }),
     );
   token

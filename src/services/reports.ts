@@ -4,6 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import { DomainError, notFound } from '../domain/errors.ts';
+import { authorizeOnUnit, type Principal } from '../domain/policy.ts';
 import { checkReportCounts, deriveOutcome, type ReportInput } from '../domain/report.ts';
 import { isZeroDelta, tallyDelta } from '../domain/tally.ts';
 import { announceReports } from '../storage/change-feed.ts';
@@ -19,6 +20,8 @@ export interface SubmitReport {
   report: ReportInput;
   /** Who submits: a token id, or `cli` for the office at the console. */
   submittedBy: string;
+  /** Whose authority it is done under; the HTTP edge always passes it. Absent: the console (office). */
+  principal?: Principal | undefined;
   idempotencyKey?: string | undefined;
   now: string;
 }
@@ -120,6 +123,8 @@ async function storeReport(trx: Db, cmd: SubmitReport, scope: string, discussion
       field: 'unitId',
     });
   }
+  // A secretary reports for her own branch, a committee for the units below it, the office for any (policy.ts).
+  if (cmd.principal) authorizeOnUnit(cmd.principal, 'report:submit', unit.unitId, unit.ancestors);
   checkReportCounts(report, unit.roll, d.definition);
   const questionIds = d.definition.questions.map((q) => q.id);
   // Only a correction needs the old version's counts (to take them out of the tally).

@@ -4,7 +4,8 @@
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { DomainError } from '../domain/errors.ts';
-import { ROLES, type Principal, type Role } from '../domain/policy.ts';
+import { isUnitRole, ROLES, type Principal, type Role } from '../domain/policy.ts';
+import { findUnit } from '../storage/units.repository.ts';
 import type { Db } from '../storage/db.ts';
 import { findToken, insertToken, listTokens, revokeToken, type TokenRecord } from '../storage/tokens.repository.ts';
 
@@ -14,10 +15,19 @@ export async function createToken(db: Db, opts: { name: string; role: string; un
   if (!(ROLES as readonly string[]).includes(opts.role)) {
     throw new DomainError('invalid_input', `unknown role '${opts.role}'; roles are ${ROLES.join(', ')}`, { field: 'role' });
   }
+  const role = opts.role as Role;
+  const unitId = opts.unitId ?? null;
+  if (isUnitRole(role) && !unitId) {
+    throw new DomainError('invalid_input', `a ${role} token belongs to a unit: give --unit ID`, { field: 'unit' });
+  }
+  if (!isUnitRole(role) && unitId) {
+    throw new DomainError('invalid_input', `a ${role} token is organization-wide; leave --unit out`, { field: 'unit' });
+  }
+  if (unitId && !(await findUnit(db, unitId))) throw new DomainError('invalid_input', `unknown unit '${unitId}'`, { field: 'unit' });
   if (!opts.name.trim()) throw new DomainError('invalid_input', 'a token needs a name saying who or what uses it', { field: 'name' });
   const id = randomBytes(8).toString('hex');
   const secret = randomBytes(32).toString('base64url');
-  await insertToken(db, { id, name: opts.name.trim(), role: opts.role, unitId: opts.unitId ?? null, secretHash: sha256(secret), createdAt: now, revokedAt: null });
+  await insertToken(db, { id, name: opts.name.trim(), role, unitId, secretHash: sha256(secret), createdAt: now, revokedAt: null });
   return { id, token: `plenum_${id}_${secret}` };
 }
 

@@ -34,3 +34,8 @@ export async function countUnits(db: Db): Promise<number> {
   const r = await db.selectFrom('units').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
   return Number(r.n);
 }
+
+export async function findUnit(db: Db, id: string): Promise<UnitRow | undefined> {
+  const r = await db.selectFrom('units').select(['id', 'parent_id', 'name', 'kind']).where('id', '=', id).executeTakeFirst();
+  return r && { id: r.id, parentId: r.parent_id, name: r.name, kind: r.kind };
+}

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp, type App } from '../../src/server/app.ts';
-import { createToken } from '../../src/services/tokens.ts';
+import { createToken, revoke } from '../../src/services/tokens.ts';
 import { ENGINES, newStore } from '../support/engines.ts';
 import { discussionDef, membersCsv, report, SMALL_TREE, T0 } from '../support/factories.ts';
 
@@ -205,6 +205,41 @@ describe.each(ENGINES)('HTTP API on %s', (engine) => {
       expect.arrayContaining(['/api/v1/discussions', '/api/v1/discussions/{id}/open', '/api/v1/discussions/{id}/reports', '/api/v1/discussions/{id}/tally', '/api/v1/discussions/{id}/tally/stream']),
     );
     expect((await app.inject({ url: '/api/docs' })).statusCode).toBeLessThan(400);
+  });
+
+  it('lets a secretary report for her own branch only, and a committee for the units below it', async () => {
+    await app.inject({ method: 'POST', url: '/api/v1/discussions', headers: auth(office), payload: discussionDef({ id: 'dscope', reportingClosesAt: '2099-01-01T00:00:00Z' }) });
+    await app.inject({ method: 'POST', url: '/api/v1/discussions/dscope/open', headers: auth(office) });
+    const secretary = (await createToken(store.db, { name: 'b1 secretary', role: 'secretary', unitId: 'b1' }, T0)).token;
+    const committee = (await createToken(store.db, { name: 'd11 committee', role: 'committee', unitId: 'd11' }, T0)).token;
+    const send = (token: string, unitId: string) =>
+      app.inject({ method: 'POST', url: '/api/v1/discussions/dscope/reports', headers: auth(token), payload: report({ unitId, present: 1, votes: {} }) });
+    expect((await send(secretary, 'b1')).statusCode).toBe(201);
+    const other = await send(secretary, 'b2');
+    expect(other.statusCode).toBe(403);
+    expect(other.json().error).toMatchObject({ code: 'forbidden', field: 'unitId', message: expect.stringMatching(/secretary may act for 'b1' only, not for unit 'b2'/) });
+    expect((await send(committee, 'b2')).statusCode).toBe(201);
+    expect((await send(committee, 'b3')).statusCode).toBe(403);
+    expect((await send(committee, 'r1')).statusCode).toBe(403);
+    // Refused reports stored nothing.
+    const history = await app.inject({ url: '/api/v1/discussions/dscope/units/b3/reports' });
+    expect(history.json()).toEqual([]);
+    // A secretary may not run the office's business either.
+    const create = await app.inject({ method: 'POST', url: '/api/v1/discussions', headers: auth(secretary), payload: discussionDef({ id: 'dx' }) });
+    expect(create.statusCode).toBe(403);
+  });
+
+  it('creates unit-scoped tokens only with a unit that exists, and organization-wide ones only without', async () => {
+    await expect(createToken(store.db, { name: 's', role: 'secretary' }, T0)).rejects.toThrow(/belongs to a unit/);
+    await expect(createToken(store.db, { name: 'o', role: 'observer', unitId: 'b1' }, T0)).rejects.toThrow(/organization-wide/);
+    await expect(createToken(store.db, { name: 's', role: 'secretary', unitId: 'nowhere' }, T0)).rejects.toThrow(/unknown unit 'nowhere'/);
+  });
+
+  it('refuses a revoked token (401)', async () => {
+    const { id, token } = await createToken(store.db, { name: 'temp', role: 'office' }, T0);
+    expect((await app.inject({ method: 'POST', url: '/api/v1/discussions', headers: auth(token), payload: discussionDef({ id: 'drev' }) })).statusCode).toBe(201);
+    await revoke(store.db, id, T0);
+    expect((await app.inject({ method: 'POST', url: '/api/v1/discussions', headers: auth(token), payload: discussionDef({ id: 'drev2' }) })).statusCode).toBe(401);
   });
 
   it('declares a policy on every route (deny by default)', async () => {

@@ -27,6 +27,7 @@ export const reportRoutes =
           discussionId: req.params.id,
           report: req.body,
           submittedBy: req.principal!.id,
+          principal: req.principal!,
           idempotencyKey: req.headers['idempotency-key'],
           now: ctx.now(),
         });
