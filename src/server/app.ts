@@ -2,6 +2,8 @@
  * Builds the HTTP application (without listening), so tests drive it with `inject()` and `serve` starts it.
  * Cross-cutting concerns live here and only here: the error shape, authentication and the policy check.
  */
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
@@ -43,9 +45,15 @@ export interface AppOptions {
   logger?: boolean;
   /** Start the live-update channel (LISTEN/NOTIFY or the SQLite poll). */
   live?: boolean;
+  /**
+   * Reports a unit-scoped token (secretary, committee) may submit per minute; the office is not limited (it enters
+   * paper minutes in bulk). Default: PLENUM_REPORTS_PER_MINUTE or 120.
+   */
+  reportsPerMinute?: number;
 }
 
 export interface AppContext {
+  reportsPerMinute: number;
   store: Store;
   now: () => string;
   hub: TallyHub;
@@ -58,7 +66,8 @@ export type App = FastifyInstance;
 export async function buildApp(opts: AppOptions): Promise<App> {
   const now = opts.now ?? (() => new Date().toISOString());
   const hub = new TallyHub(opts.store, (discussionId, unitId) => getTally(opts.store.db, discussionId, unitId, now()), (e) => app.log.warn({ err: e }, 'live updates'));
-  const ctx: AppContext = { store: opts.store, now, hub, reports: new ReportBatcher(opts.store.db) };
+  const reportsPerMinute = opts.reportsPerMinute ?? (Number(process.env.PLENUM_REPORTS_PER_MINUTE) || 120);
+  const ctx: AppContext = { store: opts.store, now, hub, reports: new ReportBatcher(opts.store.db), reportsPerMinute };
   const app = Fastify({
     logger: opts.logger ? { level: 'info', redact: ['req.headers.authorization', 'req.headers.cookie'] } : false,
     bodyLimit: 1024 * 1024,
@@ -130,6 +139,14 @@ export async function buildApp(opts: AppOptions): Promise<App> {
 
   app.addContentTypeParser(['text/csv', 'text/plain'], { parseAs: 'string' }, (_req, body, done) => done(null, body));
 
+  // Security headers on every answer (CSP, no sniffing, frame denial, HSTS over TLS, …).
+  await app.register(helmet, { global: true });
+  // Rate limits are declared per route (`config.rateLimit`); a refusal is a 429 `rate_limited` with Retry-After.
+  await app.register(rateLimit, {
+    global: false,
+    errorResponseBuilder: (_req, c) => new DomainError('rate_limited', `too many requests: at most ${c.max} per ${c.after}; retry in ${Math.ceil(c.ttl / 1000)} s`),
+  });
+
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
@@ -143,7 +160,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
     },
     transform: jsonSchemaTransform,
   });
-  await app.register(swaggerUi, { routePrefix: '/api/docs' });
+  await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true });
 
   await app.register(homeRoutes(ctx));
   await app.register(rollRoutes(ctx), { prefix: '/api/v1' });

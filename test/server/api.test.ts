@@ -235,6 +235,33 @@ describe.each(ENGINES)('HTTP API on %s', (engine) => {
     await expect(createToken(store.db, { name: 's', role: 'secretary', unitId: 'nowhere' }, T0)).rejects.toThrow(/unknown unit 'nowhere'/);
   });
 
+  it('limits how fast a scoped token may submit, and not the office', async () => {
+    const limited = await buildApp({ store, now: () => clock, live: false, reportsPerMinute: 3 });
+    try {
+      const secretary = (await createToken(store.db, { name: 'b2 secretary', role: 'secretary', unitId: 'b2' }, T0)).token;
+      const send = (token: string) =>
+        limited.inject({ method: 'POST', url: '/api/v1/discussions/dscope/reports', headers: auth(token), payload: report({ unitId: 'b2', present: 1, votes: {} }) });
+      const codes = [];
+      for (let i = 0; i < 4; i++) codes.push((await send(secretary)).statusCode);
+      expect(codes.slice(0, 3)).not.toContain(429); // 201 or 409 (already reported): counted, answered
+      const fourth = await send(secretary);
+      expect(fourth.statusCode).toBe(429);
+      expect(fourth.json().error.code).toBe('rate_limited');
+      expect(Number(fourth.headers['retry-after'])).toBeGreaterThan(0);
+      for (let i = 0; i < 5; i++) expect((await send(office)).statusCode).not.toBe(429);
+    } finally {
+      await limited.close();
+    }
+  });
+
+  it('sends security headers', async () => {
+    const r = await app.inject({ url: '/' });
+    expect(r.headers['content-security-policy']).toMatch(/default-src 'self'/);
+    expect(r.headers['x-content-type-options']).toBe('nosniff');
+    expect(r.headers['x-frame-options']).toBe('SAMEORIGIN');
+    expect((await app.inject({ url: '/api/docs/static/index.html' })).statusCode).toBeLessThan(400);
+  });
+
   it('refuses a revoked token (401)', async () => {
     const { id, token } = await createToken(store.db, { name: 'temp', role: 'office' }, T0);
     expect((await app.inject({ method: 'POST', url: '/api/v1/discussions', headers: auth(token), payload: discussionDef({ id: 'drev' }) })).statusCode).toBe(201);

@@ -9,7 +9,16 @@ export const reportRoutes =
   (ctx: AppContext): FastifyPluginAsyncZod =>
   async (app) => {
     app.post('/discussions/:id/reports', {
-      config: { policy: 'report:submit' },
+      config: {
+        policy: 'report:submit',
+        // Per token (or address): a runaway script of one branch cannot flood the count. The office is exempt.
+        rateLimit: {
+          max: ctx.reportsPerMinute,
+          timeWindow: 60_000,
+          keyGenerator: (req) => req.principal?.id ?? req.ip,
+          allowList: (req) => req.principal?.role === 'office',
+        },
+      },
       schema: {
         summary: "Submit a branch's report, or a correction of it",
         description:
