@@ -15,7 +15,9 @@ import { getReportHistory, submitReport } from '../services/reports.ts';
 import { getTally, recountTally } from '../services/tally.ts';
 import { createToken, getTokens, revoke } from '../services/tokens.ts';
 import { migrateToLatest, storeFromEnvironment, type Store } from '../storage/db.ts';
-import { listStatuses, upsertStatus } from '../storage/members.repository.ts';
+import { listStatuses } from '../storage/members.repository.ts';
+import { setStatus } from '../services/statuses.ts';
+import { listAuditEvents } from '../storage/audit.repository.ts';
 import { CliExit, progressBar, readJsonFile, readText, reportError } from './io.ts';
 import { DomainError } from '../domain/errors.ts';
 
@@ -114,7 +116,7 @@ export function buildCli(): Command {
       withStore(opts, async (s) => {
         if (!/^[a-z][a-z0-9_-]{0,39}$/.test(name)) throw new DomainError('invalid_input', `status '${name}' must be lower-case letters, digits, _ or -`, { field: 'name' });
         if (!!opts.voting === !!opts.nonVoting) throw new DomainError('invalid_input', 'give exactly one of --voting or --non-voting', { field: 'voting' });
-        await upsertStatus(s.db, { status: name, votes: !!opts.voting });
+        await setStatus(s.db, { status: name, votes: !!opts.voting }, now());
         process.stdout.write(`${name}: ${opts.voting ? 'votes' : 'does not vote'}\n`);
       }),
     );
@@ -240,6 +242,22 @@ export function buildCli(): Command {
       await revoke(s.db, id, now());
       process.stdout.write(`revoked ${id}\n`);
     }));
+
+  program
+    .command('audit')
+    .description('export the audit log (who changed what, when, from where) as JSON lines, oldest first')
+    .addOption(dbOption())
+    .action((opts) =>
+      withStore(opts, async (s) => {
+        let after: { at: string; id: string } | undefined;
+        for (;;) {
+          const page = await listAuditEvents(s.db, { after, limit: 1000 });
+          for (const e of page) process.stdout.write(`${JSON.stringify(e)}\n`);
+          if (page.length < 1000) break;
+          after = page.at(-1)!;
+        }
+      }),
+    );
 
   program
     .command('demo')

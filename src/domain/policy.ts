@@ -45,6 +45,8 @@ export const PERMISSIONS = {
   /** Submitting or correcting a branch report; which units, `authorizeOnUnit` decides. */
   'report:submit': ['office', 'committee', 'secretary'] as readonly Role[],
   'token:manage': ['office'] as readonly Role[],
+  /** The audit log: who changed what. */
+  'audit:read': ['office', 'commission'] as readonly Role[],
 } as const;
 export type Permission = keyof typeof PERMISSIONS;
 

@@ -14,6 +14,7 @@ import {
   validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
+import type { Actor } from '../domain/audit.ts';
 import { DomainError, isDomainError } from '../domain/errors.ts';
 import { authorize, PERMISSIONS, type Permission, type Principal } from '../domain/policy.ts';
 import { ReportBatcher } from '../services/report-batcher.ts';
@@ -22,6 +23,7 @@ import { authenticateToken } from '../services/tokens.ts';
 import { engine, type Store } from '../storage/db.ts';
 import { errorBody, HTTP_STATUS } from './http-errors.ts';
 import { TallyHub } from './live.ts';
+import { auditRoutes } from './routes/audit.ts';
 import { discussionRoutes } from './routes/discussions.ts';
 import { homeRoutes } from './routes/home.ts';
 import { reportRoutes } from './routes/reports.ts';
@@ -167,6 +169,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   await app.register(discussionRoutes(ctx), { prefix: '/api/v1' });
   await app.register(reportRoutes(ctx), { prefix: '/api/v1' });
   await app.register(tallyRoutes(ctx), { prefix: '/api/v1' });
+  await app.register(auditRoutes(ctx), { prefix: '/api/v1' });
 
   if (opts.live !== false) {
     await ctx.hub.start();
@@ -185,4 +188,9 @@ async function principalOf(ctx: AppContext, req: FastifyRequest): Promise<Princi
     throw new DomainError('unauthenticated', 'the bearer token is malformed, unknown or revoked');
   }
   return principal;
+}
+
+/** Who is acting, for the audit log: the request's principal and address. */
+export function actorOf(req: FastifyRequest): Actor {
+  return { principal: req.principal!, address: req.ip };
 }

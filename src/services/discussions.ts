@@ -13,6 +13,8 @@ import {
   type FrozenUnit,
 } from '../storage/discussions.repository.ts';
 import { engine, refreshPlannerStatistics, type Db } from '../storage/db.ts';
+import { recordAudit } from '../storage/audit.repository.ts';
+import { CONSOLE_ACTOR, type Actor } from '../domain/audit.ts';
 import { countVotingMembersByUnit } from '../storage/members.repository.ts';
 import { insertInitialTallies } from '../storage/tally.repository.ts';
 import { listUnits } from '../storage/units.repository.ts';
@@ -40,11 +42,19 @@ export function canonicalInstant(iso: string): string {
   return new Date(iso).toISOString();
 }
 
-export async function createDiscussion(db: Db, input: DiscussionDefinition, now: string): Promise<DiscussionView> {
+export async function createDiscussion(db: Db, input: DiscussionDefinition, now: string, actor: Actor = CONSOLE_ACTOR): Promise<DiscussionView> {
   checkDiscussionDefinition(input);
   const definition: DiscussionDefinition = { ...input, reportingClosesAt: canonicalInstant(input.reportingClosesAt) };
   try {
-    await insertDiscussion(db, definition, now);
+    await db.transaction().execute(async (trx) => {
+      await insertDiscussion(trx, definition, now);
+      await recordAudit(trx, actor, 'discussion.create', `discussion:${definition.id}`, {
+        title: definition.title,
+        reportingClosesAt: definition.reportingClosesAt,
+        rules: definition.rules,
+        questions: definition.questions.map((q) => ({ id: q.id, positions: q.positions.map((p) => p.id) })),
+      }, now);
+    });
   } catch (e) {
     if (engine.isUniqueViolation(e)) throw new DomainError('conflict', `a discussion with id '${input.id}' already exists`, { field: 'id' });
     throw e;
@@ -66,7 +76,7 @@ export async function getDiscussions(db: Db, now: string): Promise<DiscussionVie
  * Opens a discussion: freezes, for every unit, its number of voting members now — the unit's weight in this
  * discussion — and the tree as it stands, and starts the tally at zero reports. Later roll changes do not move it.
  */
-export async function openDiscussion(db: Db, id: string, now: string, onProgress?: Progress): Promise<DiscussionView> {
+export async function openDiscussion(db: Db, id: string, now: string, onProgress?: Progress, actor: Actor = CONSOLE_ACTOR): Promise<DiscussionView> {
   const view = await db.transaction().execute(async (trx) => {
     // Two simultaneous opens: the second waits here, then finds the discussion open.
     const d = await findDiscussion(trx, id, { lock: true });
@@ -91,6 +101,11 @@ export async function openDiscussion(db: Db, id: string, now: string, onProgress
     onProgress?.(1, 2);
     await insertInitialTallies(trx, d.definition, tallies, now);
     await markDiscussionOpen(trx, id, root.id, now);
+    const mayReport = frozen.filter((u) => u.roll > 0);
+    await recordAudit(trx, actor, 'discussion.open', `discussion:${id}`, {
+      unitsThatMayReport: mayReport.length,
+      votingMembers: mayReport.reduce((a, u) => a + u.roll, 0),
+    }, now);
     onProgress?.(2, 2);
     return viewOf({ ...d, state: 'open', openedAt: now, rootUnitId: root.id }, now);
   });

@@ -1,3 +1,5 @@
+import { CONSOLE_ACTOR, type Actor } from '../domain/audit.ts';
+import { recordAudit } from '../storage/audit.repository.ts';
 import type { Db } from '../storage/db.ts';
 import { listStatuses, upsertMembers, type MemberRow } from '../storage/members.repository.ts';
 import { listUnits } from '../storage/units.repository.ts';
@@ -12,13 +14,13 @@ const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
  * belongs to exactly one unit; the status must be one the organization has configured (voting or not).
  * Names and emails are personal data: they are stored, never echoed in errors beyond the offending line's own field.
  */
-export async function importMembersCsv(db: Db, text: string, now: string, onProgress?: Progress): Promise<ImportResult> {
+export async function importMembersCsv(db: Db, text: string, now: string, onProgress?: Progress, actor: Actor = CONSOLE_ACTOR): Promise<ImportResult> {
   const rows = readCsv(text, MEMBERS_HEADER);
-  return importMemberRows(db, rows, now, onProgress);
+  return importMemberRows(db, rows, now, onProgress, actor);
 }
 
 /** The same, from rows already split into fields (the demo and the bench build their roll this way). */
-export async function importMemberRows(db: Db, rows: readonly CsvRow[], now: string, onProgress?: Progress): Promise<ImportResult> {
+export async function importMemberRows(db: Db, rows: readonly CsvRow[], now: string, onProgress?: Progress, actor: Actor = CONSOLE_ACTOR): Promise<ImportResult> {
   return db.transaction().execute(async (trx) => {
     const units = new Set((await listUnits(trx)).map((u) => u.id));
     const statuses = new Set((await listStatuses(trx)).map((s) => s.status));
@@ -47,7 +49,10 @@ export async function importMemberRows(db: Db, rows: readonly CsvRow[], now: str
       await upsertMembers(trx, members.slice(i, i + step), now);
       onProgress?.(Math.min(i + step, members.length), members.length);
     }
-    return { rows: members.length, created: members.length - existing, updated: existing };
+    const result = { rows: members.length, created: members.length - existing, updated: existing };
+    // Counts only: names and emails are personal data and stay out of the log.
+    await recordAudit(trx, actor, 'members.import', 'members', result, now);
+    return result;
   });
 }
 

@@ -4,7 +4,8 @@
  */
 import { createHash } from 'node:crypto';
 import { DomainError, notFound } from '../domain/errors.ts';
-import { authorizeOnUnit, type Principal } from '../domain/policy.ts';
+import { authorizeOnUnit, CONSOLE, type Principal } from '../domain/policy.ts';
+import { recordAudit } from '../storage/audit.repository.ts';
 import { checkReportCounts, deriveOutcome, type ReportInput } from '../domain/report.ts';
 import { isZeroDelta, tallyDelta } from '../domain/tally.ts';
 import { announceReports } from '../storage/change-feed.ts';
@@ -22,6 +23,8 @@ export interface SubmitReport {
   submittedBy: string;
   /** Whose authority it is done under; the HTTP edge always passes it. Absent: the console (office). */
   principal?: Principal | undefined;
+  /** The client's address, for the audit log (null or absent at the console). */
+  address?: string | null | undefined;
   idempotencyKey?: string | undefined;
   now: string;
 }
@@ -170,6 +173,11 @@ async function storeReport(trx: Db, cmd: SubmitReport, scope: string, discussion
   const affectedUnitIds = [...unit.ancestors, unit.unitId];
   const accepted: ReportAccepted = { unitId: report.unitId, version, quorate: outcome.quorate, adopted: outcome.adopted };
   if (cmd.idempotencyKey) await completeIdempotencyKey(trx, scope, cmd.idempotencyKey, accepted);
+  await recordAudit(trx, { principal: cmd.principal ?? CONSOLE, address: cmd.address ?? null }, current ? 'report.correct' : 'report.submit', `report:${discussionId}/${report.unitId}`, {
+    version,
+    ...(current ? { before: { version: current.version, present: current.present, quorate: current.outcome.quorate, adopted: current.outcome.adopted } } : {}),
+    after: { present: report.present, quorate: outcome.quorate, adopted: outcome.adopted },
+  }, now);
   // Last, so the rows every report shares (the root's) are held for as short a time as possible.
   if (!isZeroDelta(delta)) await applyTallyDelta(trx, discussionId, affectedUnitIds, delta, now);
   return { accepted, replayed: false, affectedUnitIds };

@@ -6,12 +6,19 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { DomainError } from '../domain/errors.ts';
 import { isUnitRole, ROLES, type Principal, type Role } from '../domain/policy.ts';
 import { findUnit } from '../storage/units.repository.ts';
+import { CONSOLE_ACTOR, type Actor } from '../domain/audit.ts';
+import { recordAudit } from '../storage/audit.repository.ts';
 import type { Db } from '../storage/db.ts';
 import { findToken, insertToken, listTokens, revokeToken, type TokenRecord } from '../storage/tokens.repository.ts';
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
-export async function createToken(db: Db, opts: { name: string; role: string; unitId?: string | null }, now: string): Promise<{ id: string; token: string }> {
+export async function createToken(
+  db: Db,
+  opts: { name: string; role: string; unitId?: string | null },
+  now: string,
+  actor: Actor = CONSOLE_ACTOR,
+): Promise<{ id: string; token: string }> {
   if (!(ROLES as readonly string[]).includes(opts.role)) {
     throw new DomainError('invalid_input', `unknown role '${opts.role}'; roles are ${ROLES.join(', ')}`, { field: 'role' });
   }
@@ -27,7 +34,11 @@ export async function createToken(db: Db, opts: { name: string; role: string; un
   if (!opts.name.trim()) throw new DomainError('invalid_input', 'a token needs a name saying who or what uses it', { field: 'name' });
   const id = randomBytes(8).toString('hex');
   const secret = randomBytes(32).toString('base64url');
-  await insertToken(db, { id, name: opts.name.trim(), role, unitId, secretHash: sha256(secret), createdAt: now, revokedAt: null });
+  await db.transaction().execute(async (trx) => {
+    await insertToken(trx, { id, name: opts.name.trim(), role, unitId, secretHash: sha256(secret), createdAt: now, revokedAt: null });
+    // The grant is recorded; the secret never is.
+    await recordAudit(trx, actor, 'token.create', `token:${id}`, { name: opts.name.trim(), role, unitId }, now);
+  });
   return { id, token: `plenum_${id}_${secret}` };
 }
 
@@ -47,6 +58,9 @@ export async function getTokens(db: Db): Promise<Array<Omit<TokenRecord, 'secret
   return (await listTokens(db)).map(({ secretHash: _s, ...rest }) => rest);
 }
 
-export async function revoke(db: Db, id: string, now: string): Promise<void> {
-  if (!(await revokeToken(db, id, now))) throw new DomainError('not_found', `no active token with id '${id}'`, { field: 'id' });
+export async function revoke(db: Db, id: string, now: string, actor: Actor = CONSOLE_ACTOR): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    if (!(await revokeToken(trx, id, now))) throw new DomainError('not_found', `no active token with id '${id}'`, { field: 'id' });
+    await recordAudit(trx, actor, 'token.revoke', `token:${id}`, {}, now);
+  });
 }

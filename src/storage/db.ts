@@ -23,6 +23,7 @@ import {
 } from 'kysely';
 import pg from 'pg';
 import * as core from './migrations/2026-11-26T00-00-core.ts';
+import * as audit from './migrations/2026-11-26T01-00-audit.ts';
 import type { Database } from './schema.ts';
 import { DomainError } from '../domain/errors.ts';
 
@@ -133,7 +134,10 @@ export function storeFromEnvironment(flags: { db?: string | undefined } = {}): S
 
 const migrations: Record<string, Migration> = {
   '2026-11-26T00-00-core': core,
+  '2026-11-26T01-00-audit': audit,
 };
+
+const INTROSPECTION_RACES = new Set(['3F000', '42P01', '42703']);
 
 /**
  * Brings the schema up to date. On PostgreSQL the migration tables are named with their schema: Kysely otherwise
@@ -145,8 +149,9 @@ export async function migrateToLatest(store: Pick<Store, 'db' | 'engine' | 'sche
   for (let attempt = 1; ; attempt++) {
     const { error, results } = await migrator.migrateToLatest();
     if (!error) return;
-    // Kysely's introspection scans every schema; one dropped meanwhile by someone else (3F000) is a transient race.
-    if ((error as { code?: string }).code === '3F000' && attempt < 5) continue;
+    // Kysely's introspection scans every schema of the database; a schema or table dropped meanwhile by someone else
+    // (3F000 schema, 42P01 table, 42703 column "does not exist") is a transient race, not our failure.
+    if (INTROSPECTION_RACES.has((error as { code?: string }).code ?? '') && attempt < 5) continue;
     const failed = results?.find((r) => r.status === 'Error');
     throw new Error(`migration ${failed?.migrationName ?? '?'} failed: ${String(error)}`);
   }

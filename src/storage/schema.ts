@@ -89,7 +89,21 @@ export interface ApiTokensTable {
   revoked_at: string | null;
 }
 
+export interface AuditEventsTable {
+  id: string;
+  at: string;
+  actor_kind: string;
+  actor_id: string;
+  actor_role: string;
+  actor_unit_id: string | null;
+  address: string | null;
+  action: string;
+  target: string;
+  detail: string;
+}
+
 export interface Database {
+  audit_events: AuditEventsTable;
   units: UnitsTable;
   member_statuses: MemberStatusesTable;
   members: MembersTable;

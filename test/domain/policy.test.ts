@@ -68,6 +68,7 @@ describe('authorization matrix: organization-wide actions', () => {
     'roll:read': ['office'],
     'discussion:write': ['office'],
     'token:manage': ['office'],
+    'audit:read': ['office', 'commission'],
   };
   for (const [permission, roles] of Object.entries(EXPECTED) as Array<[Permission, Role[]]>) {
     for (const role of ROLES) {
@@ -78,7 +79,7 @@ describe('authorization matrix: organization-wide actions', () => {
   }
 
   it('covers every permission the policy declares', () => {
-    expect(Object.keys(PERMISSIONS).sort()).toEqual(['discussion:write', 'public', 'report:submit', 'roll:read', 'roll:write', 'token:manage']);
+    expect(Object.keys(PERMISSIONS).sort()).toEqual(['audit:read', 'discussion:write', 'public', 'report:submit', 'roll:read', 'roll:write', 'token:manage']);
   });
 
   it('refuses anyone without credentials (401), and lets anyone read public things', () => {

@@ -24,7 +24,7 @@ describe.each(ENGINES)('schema on %s', (engine) => {
       try {
         return await store.db.introspection.getTables();
       } catch (e) {
-        if ((e as { code?: string }).code === '3F000' && attempt < 5) return introspect(attempt + 1);
+        if (['3F000', '42P01', '42703'].includes((e as { code?: string }).code ?? '') && attempt < 5) return introspect(attempt + 1);
         throw e;
       }
     };

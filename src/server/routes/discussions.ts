@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { ErrorBody, Id } from '../../schemas/common.ts';
 import { Discussion, DiscussionInput } from '../../schemas/discussion.ts';
 import { createDiscussion, getDiscussion, getDiscussions, openDiscussion, viewOf } from '../../services/discussions.ts';
-import type { AppContext } from '../app.ts';
+import { actorOf, type AppContext } from '../app.ts';
 
 export const discussionRoutes =
   (ctx: AppContext): FastifyPluginAsyncZod =>
@@ -17,7 +17,7 @@ export const discussionRoutes =
         body: DiscussionInput,
         response: { 201: Discussion, 400: ErrorBody, 409: ErrorBody },
       },
-      handler: async (req, reply) => reply.status(201).send(await createDiscussion(ctx.store.db, req.body, ctx.now())),
+      handler: async (req, reply) => reply.status(201).send(await createDiscussion(ctx.store.db, req.body, ctx.now(), actorOf(req))),
     });
 
     app.get('/discussions', {
@@ -42,6 +42,6 @@ export const discussionRoutes =
         params: z.object({ id: Id }),
         response: { 200: Discussion, 400: ErrorBody, 404: ErrorBody, 409: ErrorBody },
       },
-      handler: async (req) => openDiscussion(ctx.store.db, req.params.id, ctx.now()),
+      handler: async (req) => openDiscussion(ctx.store.db, req.params.id, ctx.now(), undefined, actorOf(req)),
     });
   };

@@ -37,6 +37,7 @@ export const reportRoutes =
           report: req.body,
           submittedBy: req.principal!.id,
           principal: req.principal!,
+          address: req.ip,
           idempotencyKey: req.headers['idempotency-key'],
           now: ctx.now(),
         });

@@ -3,8 +3,8 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { importMembersCsv } from '../../services/import-members.ts';
 import { importUnitsCsv } from '../../services/import-units.ts';
-import { listStatuses, upsertStatus } from '../../storage/members.repository.ts';
-import type { AppContext } from '../app.ts';
+import { getStatuses, setStatus } from '../../services/statuses.ts';
+import { actorOf, type AppContext } from '../app.ts';
 import { ErrorBody } from '../../schemas/common.ts';
 
 const ImportResult = z.object({ rows: z.number().int(), created: z.number().int(), updated: z.number().int() }).meta({ id: 'ImportResult' });
@@ -26,7 +26,7 @@ export const rollRoutes =
         body: z.string().describe('CSV text with header id,parent_id,name,kind'),
         response: { 200: ImportResult, 400: ErrorBody },
       },
-      handler: async (req) => importUnitsCsv(ctx.store.db, req.body, ctx.now()),
+      handler: async (req) => importUnitsCsv(ctx.store.db, req.body, ctx.now(), undefined, actorOf(req)),
     });
 
     app.post('/members/import', {
@@ -41,13 +41,13 @@ export const rollRoutes =
         body: z.string().describe('CSV text with header id,unit_id,name,email,status'),
         response: { 200: ImportResult, 400: ErrorBody },
       },
-      handler: async (req) => importMembersCsv(ctx.store.db, req.body, ctx.now()),
+      handler: async (req) => importMembersCsv(ctx.store.db, req.body, ctx.now(), undefined, actorOf(req)),
     });
 
     app.get('/statuses', {
       config: { policy: 'public' },
       schema: { summary: 'Member statuses and whether each votes', tags: ['organization'], response: { 200: z.array(Status) } },
-      handler: async () => listStatuses(ctx.store.db),
+      handler: async () => getStatuses(ctx.store.db),
     });
 
     app.put('/statuses/:status', {
@@ -61,9 +61,6 @@ export const rollRoutes =
         body: z.object({ votes: z.boolean() }).strict(),
         response: { 200: Status, 400: ErrorBody },
       },
-      handler: async (req) => {
-        await upsertStatus(ctx.store.db, { status: req.params.status, votes: req.body.votes });
-        return { status: req.params.status, votes: req.body.votes };
-      },
+      handler: async (req) => setStatus(ctx.store.db, { status: req.params.status, votes: req.body.votes }, ctx.now(), actorOf(req)),
     });
   };

@@ -1,0 +1,49 @@
+import { randomBytes } from 'node:crypto';
+import type { Actor, AuditAction, AuditEvent } from '../domain/audit.ts';
+import type { Role } from '../domain/policy.ts';
+import type { Db } from './db.ts';
+
+/**
+ * Event ids sort in the order events were recorded: milliseconds, then a per-process counter, then randomness (two
+ * processes in the same millisecond still get distinct ids).
+ */
+let counter = 0;
+function nextEventId(): string {
+  counter = (counter + 1) % 1_679_616;
+  return `${Date.now().toString(36).padStart(9, '0')}${counter.toString(36).padStart(4, '0')}${randomBytes(6).toString('hex')}`;
+}
+
+/** Appends one event, in the caller's transaction: the change and its record commit together or not at all. */
+export async function recordAudit(db: Db, actor: Actor, action: AuditAction, target: string, detail: Record<string, unknown>, now: string): Promise<void> {
+  await db
+    .insertInto('audit_events')
+    .values({
+      id: nextEventId(),
+      at: now,
+      actor_kind: actor.principal.kind,
+      actor_id: actor.principal.id,
+      actor_role: actor.principal.role,
+      actor_unit_id: actor.principal.unitId,
+      address: actor.address,
+      action,
+      target,
+      detail: JSON.stringify(detail),
+    })
+    .execute();
+}
+
+/** Events in the order they happened, after a cursor (the last event's `at` and `id`). */
+export async function listAuditEvents(db: Db, opts: { after?: { at: string; id: string } | undefined; limit: number }): Promise<AuditEvent[]> {
+  let q = db.selectFrom('audit_events').selectAll();
+  const after = opts.after;
+  if (after) q = q.where((eb) => eb.or([eb('at', '>', after.at), eb.and([eb('at', '=', after.at), eb('id', '>', after.id)])]));
+  const rows = await q.orderBy('at').orderBy('id').limit(opts.limit).execute();
+  return rows.map((r) => ({
+    id: r.id,
+    at: r.at,
+    actor: { kind: r.actor_kind as AuditEvent['actor']['kind'], id: r.actor_id, role: r.actor_role as Role, unitId: r.actor_unit_id, address: r.address },
+    action: r.action as AuditAction,
+    target: r.target,
+    detail: JSON.parse(r.detail) as Record<string, unknown>,
+  }));
+}
