@@ -46,6 +46,14 @@ describe('plenum CLI', () => {
     expect(text.stdout).toMatch(/51\.3% \(40 of 78\)\s+members in units adopting \"Unity\", of all voting members/);
   });
 
+  it('exports the audit log as JSON lines', () => {
+    const r = plenum('audit');
+    expect(r.code).toBe(0);
+    const events = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { action: string; actor: { kind: string; role: string } });
+    expect(events.map((e) => e.action)).toEqual(['units.import', 'members.import', 'discussion.create', 'discussion.open', 'report.submit']);
+    expect(events.every((e) => e.actor.kind === 'cli' && e.actor.role === 'office')).toBe(true);
+  });
+
   it('prints a new token alone on the last line', () => {
     const r = plenum('token', 'create', '--role', 'office', '--name', 'Secretariat');
     expect(r.code).toBe(0);
