@@ -14,6 +14,7 @@ import { importUnitsCsv } from '../services/import-units.ts';
 import { getReportHistory, submitReport } from '../services/reports.ts';
 import { getTally, recountTally } from '../services/tally.ts';
 import { createToken, getTokens, revoke } from '../services/tokens.ts';
+import { createAccount } from '../services/accounts.ts';
 import { migrateToLatest, storeFromEnvironment, type Store } from '../storage/db.ts';
 import { listStatuses } from '../storage/members.repository.ts';
 import { setStatus } from '../services/statuses.ts';
@@ -243,6 +244,22 @@ export function buildCli(): Command {
       process.stdout.write(`revoked ${id}\n`);
     }));
 
+  const account = program.command('account').description('accounts that sign in with email and password');
+  account
+    .command('create')
+    .description('create an account; the password is read from PLENUM_PASSWORD or, failing that, from standard input')
+    .requiredOption('--email <email>', 'the address it signs in with')
+    .addOption(new Option('--role <role>', 'office, committee, secretary, commission, member or observer').default('office'))
+    .option('--unit <id>', 'the unit a committee, secretary or member belongs to')
+    .addOption(dbOption())
+    .action((opts: { email: string; role: string; unit?: string; db?: string }) =>
+      withStore(opts, async (s) => {
+        const password = process.env.PLENUM_PASSWORD ?? (await readStdin()).replace(/\r?\n$/, '');
+        const a = await createAccount(s.db, { email: opts.email, password, role: opts.role, unitId: opts.unit ?? null }, now());
+        process.stdout.write(`created account ${a.id} (${opts.role}${opts.unit ? ` for unit ${opts.unit}` : ''}); sign in at POST /api/v1/session\n`);
+      }),
+    );
+
   program
     .command('audit')
     .description('export the audit log (who changed what, when, from where) as JSON lines, oldest first')
@@ -309,4 +326,11 @@ export async function main(argv: string[]): Promise<void> {
     }
     process.exitCode = reportError(e, err.file);
   }
+}
+
+async function readStdin(): Promise<string> {
+  if (process.stdin.isTTY) throw new DomainError('invalid_input', 'give the password in PLENUM_PASSWORD or on standard input', { field: 'password' });
+  let text = '';
+  for await (const chunk of process.stdin) text += String(chunk);
+  return text;
 }

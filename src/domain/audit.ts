@@ -23,6 +23,9 @@ export const AUDIT_ACTIONS = [
   'report.correct',
   'token.create',
   'token.revoke',
+  'account.create',
+  'session.create',
+  'session.revoke',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

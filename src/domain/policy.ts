@@ -28,7 +28,7 @@ export const ROLE_SCOPE: Record<Role, 'organization' | 'subtree' | 'unit' | 'non
 export const isUnitRole = (role: Role): boolean => ROLE_SCOPE[role] === 'subtree' || ROLE_SCOPE[role] === 'unit' || role === 'member';
 
 export interface Principal {
-  kind: 'token' | 'cli';
+  kind: 'token' | 'session' | 'cli';
   id: string;
   name: string;
   role: Role;
@@ -45,6 +45,8 @@ export const PERMISSIONS = {
   /** Submitting or correcting a branch report; which units, `authorizeOnUnit` decides. */
   'report:submit': ['office', 'committee', 'secretary'] as readonly Role[],
   'token:manage': ['office'] as readonly Role[],
+  /** One's own account and sessions: anyone signed in. */
+  'account:own': ROLES,
   /** The audit log: who changed what. */
   'audit:read': ['office', 'commission'] as readonly Role[],
 } as const;

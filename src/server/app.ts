@@ -20,10 +20,12 @@ import { authorize, PERMISSIONS, type Permission, type Principal } from '../doma
 import { ReportBatcher } from '../services/report-batcher.ts';
 import { getTally } from '../services/tally.ts';
 import { authenticateToken } from '../services/tokens.ts';
+import { authenticateSession, LoginThrottle } from '../services/accounts.ts';
 import { engine, type Store } from '../storage/db.ts';
 import { errorBody, HTTP_STATUS } from './http-errors.ts';
 import { TallyHub } from './live.ts';
 import { auditRoutes } from './routes/audit.ts';
+import { sessionRoutes } from './routes/session.ts';
 import { discussionRoutes } from './routes/discussions.ts';
 import { homeRoutes } from './routes/home.ts';
 import { reportRoutes } from './routes/reports.ts';
@@ -37,6 +39,8 @@ declare module 'fastify' {
   }
   interface FastifyRequest {
     principal: Principal | null;
+    /** Set when the principal came from a session cookie. */
+    session: { id: string; csrfToken: string } | null;
   }
 }
 
@@ -44,7 +48,8 @@ export interface AppOptions {
   store: Store;
   /** The current time as ISO-8601; tests move it. */
   now?: () => string;
-  logger?: boolean;
+  /** true: log to stdout at info; or a level and a stream (tests read what was logged). */
+  logger?: boolean | { level: string; stream: NodeJS.WritableStream };
   /** Start the live-update channel (LISTEN/NOTIFY or the SQLite poll). */
   live?: boolean;
   /**
@@ -54,8 +59,11 @@ export interface AppOptions {
   reportsPerMinute?: number;
 }
 
+export const SESSION_COOKIE = 'plenum_session';
+
 export interface AppContext {
   reportsPerMinute: number;
+  throttle: LoginThrottle;
   store: Store;
   now: () => string;
   hub: TallyHub;
@@ -69,9 +77,15 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   const now = opts.now ?? (() => new Date().toISOString());
   const hub = new TallyHub(opts.store, (discussionId, unitId) => getTally(opts.store.db, discussionId, unitId, now()), (e) => app.log.warn({ err: e }, 'live updates'));
   const reportsPerMinute = opts.reportsPerMinute ?? (Number(process.env.PLENUM_REPORTS_PER_MINUTE) || 120);
-  const ctx: AppContext = { store: opts.store, now, hub, reports: new ReportBatcher(opts.store.db), reportsPerMinute };
+  const ctx: AppContext = { store: opts.store, now, hub, reports: new ReportBatcher(opts.store.db), reportsPerMinute, throttle: new LoginThrottle() };
   const app = Fastify({
-    logger: opts.logger ? { level: 'info', redact: ['req.headers.authorization', 'req.headers.cookie'] } : false,
+    logger: opts.logger
+      ? {
+          level: opts.logger === true ? 'info' : opts.logger.level,
+          ...(opts.logger === true ? {} : { stream: opts.logger.stream }),
+          redact: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-csrf-token"]', 'res.headers["set-cookie"]'],
+        }
+      : false,
     bodyLimit: 1024 * 1024,
     // Unicode-heavy texts and ids must not be mangled; keep Fastify's defaults otherwise.
     routerOptions: { maxParamLength: 200 },
@@ -79,6 +93,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.decorateRequest('principal', null);
+  app.decorateRequest('session', null);
 
   // Deny by default: a route that does not say which permission it needs does not start.
   app.addHook('onRoute', (route) => {
@@ -94,11 +109,21 @@ export async function buildApp(opts: AppOptions): Promise<App> {
 
   app.addHook('onRequest', async (req) => {
     req.principal = await principalOf(ctx, req);
-    authorize(req.principal, req.routeOptions.config.policy ?? 'public');
+    // A browser sends the cookie on its own, so a write made with a cookie must also prove it came from our page.
+    const policy = req.routeOptions.config.policy ?? 'public';
+    // (Public writes — signing in — need no proof: they act on nothing of the session's.)
+    if (req.session && policy !== 'public' && !['GET', 'HEAD', 'OPTIONS'].includes(req.method) && req.headers['x-csrf-token'] !== req.session.csrfToken) {
+      throw new DomainError('forbidden', 'missing or wrong X-CSRF-Token header (the csrfToken given at sign-in) on a write made with a session cookie', {
+        field: 'X-CSRF-Token',
+      });
+    }
+    authorize(req.principal, policy);
   });
 
   app.setErrorHandler((err: FastifyError, req, reply) => {
     if (isDomainError(err)) {
+      const retryAfter = (err.details as { retryAfterS?: number } | undefined)?.retryAfterS;
+      if (retryAfter) reply.header('retry-after', String(retryAfter));
       return reply.status(HTTP_STATUS[err.code]).send(errorBody(err.code, err.message, err.field, err.location));
     }
     if (hasZodFastifySchemaValidationErrors(err)) {
@@ -170,6 +195,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   await app.register(reportRoutes(ctx), { prefix: '/api/v1' });
   await app.register(tallyRoutes(ctx), { prefix: '/api/v1' });
   await app.register(auditRoutes(ctx), { prefix: '/api/v1' });
+  await app.register(sessionRoutes(ctx), { prefix: '/api/v1' });
 
   if (opts.live !== false) {
     await ctx.hub.start();
@@ -180,7 +206,14 @@ export async function buildApp(opts: AppOptions): Promise<App> {
 
 async function principalOf(ctx: AppContext, req: FastifyRequest): Promise<Principal | null> {
   const header = req.headers.authorization;
-  if (!header) return null;
+  if (!header) {
+    const cookie = readCookie(req.headers.cookie, SESSION_COOKIE);
+    if (!cookie) return null;
+    const s = await authenticateSession(ctx.store.db, cookie, ctx.now());
+    if (!s) return null; // an ended session is simply no session: public pages still work
+    req.session = { id: s.sessionId, csrfToken: s.csrfToken };
+    return s.principal;
+  }
   const m = /^Bearer\s+(\S+)$/i.exec(header);
   const principal = m ? await authenticateToken(ctx.store.db, m[1]!) : null;
   if (!principal) {
@@ -193,4 +226,12 @@ async function principalOf(ctx: AppContext, req: FastifyRequest): Promise<Princi
 /** Who is acting, for the audit log: the request's principal and address. */
 export function actorOf(req: FastifyRequest): Actor {
   return { principal: req.principal!, address: req.ip };
+}
+
+function readCookie(header: string | undefined, name: string): string | undefined {
+  for (const part of header?.split(';') ?? []) {
+    const [k, ...v] = part.trim().split('=');
+    if (k === name) return v.join('=');
+  }
+  return undefined;
 }

@@ -24,6 +24,7 @@ import {
 import pg from 'pg';
 import * as core from './migrations/2026-11-26T00-00-core.ts';
 import * as audit from './migrations/2026-11-26T01-00-audit.ts';
+import * as accounts from './migrations/2026-11-26T02-00-accounts.ts';
 import type { Database } from './schema.ts';
 import { DomainError } from '../domain/errors.ts';
 
@@ -135,6 +136,7 @@ export function storeFromEnvironment(flags: { db?: string | undefined } = {}): S
 const migrations: Record<string, Migration> = {
   '2026-11-26T00-00-core': core,
   '2026-11-26T01-00-audit': audit,
+  '2026-11-26T02-00-accounts': accounts,
 };
 
 const INTROSPECTION_RACES = new Set(['3F000', '42P01', '42703']);

@@ -102,7 +102,31 @@ export interface AuditEventsTable {
   detail: string;
 }
 
+export interface AccountsTable {
+  id: string;
+  email: string;
+  password_hash: string;
+  role: string;
+  unit_id: string | null;
+  member_id: string | null;
+  created_at: string;
+  disabled_at: string | null;
+}
+export interface SessionsTable {
+  id: string;
+  account_id: string;
+  secret_hash: string;
+  csrf_token: string;
+  created_at: string;
+  expires_at: string;
+  revoked_at: string | null;
+  address: string | null;
+  user_agent: string | null;
+}
+
 export interface Database {
+  accounts: AccountsTable;
+  sessions: SessionsTable;
   audit_events: AuditEventsTable;
   units: UnitsTable;
   member_statuses: MemberStatusesTable;

@@ -1,0 +1,190 @@
+/**
+ * Accounts and sessions. Passwords are hashed with scrypt (memory-hard, node:crypto) and a per-account salt; a session
+ * is `<id>.<secret>` in an HttpOnly cookie, stored as SHA-256 of the secret so it can be listed and revoked server-side.
+ * Failed sign-ins are throttled per (email, address): an attacker elsewhere cannot lock the owner out, and the wait
+ * never exceeds 15 minutes.
+ */
+import { createHash, randomBytes, scrypt as scryptCb, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import { CONSOLE_ACTOR, type Actor } from '../domain/audit.ts';
+import { DomainError } from '../domain/errors.ts';
+import { isUnitRole, ROLES, type Principal, type Role } from '../domain/policy.ts';
+import { insertAccount, findAccount, findAccountByEmail, findSession, insertSession, listAccountSessions, revokeSessionRow } from '../storage/accounts.repository.ts';
+import { recordAudit } from '../storage/audit.repository.ts';
+import { engine, type Db } from '../storage/db.ts';
+import { findUnit } from '../storage/units.repository.ts';
+
+const SCRYPT = { N: 1 << 15, r: 8, p: 1, maxmem: 64 * 1024 * 1024 } satisfies ScryptOptions;
+const SESSION_DAYS = 30;
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+const scrypt = (password: string, salt: Buffer, o: ScryptOptions) =>
+  new Promise<Buffer>((resolve, reject) => scryptCb(password, salt, 64, o, (e, key) => (e ? reject(e) : resolve(key))));
+const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
+
+export async function hashPassword(password: string): Promise<string> {
+  const salt = randomBytes(16);
+  const key = await scrypt(password, salt, SCRYPT);
+  return `scrypt$${SCRYPT.N}$${SCRYPT.r}$${SCRYPT.p}$${salt.toString('base64')}$${key.toString('base64')}`;
+}
+
+export async function verifyPassword(password: string, stored: string): Promise<boolean> {
+  const [kind, n, r, p, salt, hash] = stored.split('$');
+  if (kind !== 'scrypt' || !salt || !hash) return false;
+  const expected = Buffer.from(hash, 'base64');
+  const key = await scrypt(password, Buffer.from(salt, 'base64'), { N: Number(n), r: Number(r), p: Number(p), maxmem: SCRYPT.maxmem });
+  return key.length === expected.length && timingSafeEqual(key, expected);
+}
+
+export function checkPassword(password: string): void {
+  if (password.length < 12) throw new DomainError('invalid_input', 'password: must be at least 12 characters', { field: 'password' });
+  if (password.length > 1024) throw new DomainError('invalid_input', 'password: must be at most 1,024 characters', { field: 'password' });
+}
+
+export async function createAccount(
+  db: Db,
+  opts: { email: string; password: string; role: string; unitId?: string | null },
+  now: string,
+  actor: Actor = CONSOLE_ACTOR,
+): Promise<{ id: string }> {
+  const email = opts.email.trim().toLowerCase();
+  if (!EMAIL.test(email) || email.length > 320) throw new DomainError('invalid_input', 'email: not a valid address', { field: 'email' });
+  checkPassword(opts.password);
+  if (!(ROLES as readonly string[]).includes(opts.role)) throw new DomainError('invalid_input', `unknown role '${opts.role}'; roles are ${ROLES.join(', ')}`, { field: 'role' });
+  const role = opts.role as Role;
+  const unitId = opts.unitId ?? null;
+  if (isUnitRole(role) !== (unitId !== null)) {
+    throw new DomainError('invalid_input', isUnitRole(role) ? `a ${role} belongs to a unit: give --unit ID` : `a ${role} is organization-wide; leave --unit out`, { field: 'unit' });
+  }
+  if (unitId && !(await findUnit(db, unitId))) throw new DomainError('invalid_input', `unknown unit '${unitId}'`, { field: 'unit' });
+  const id = randomBytes(8).toString('hex');
+  const password_hash = await hashPassword(opts.password);
+  try {
+    await db.transaction().execute(async (trx) => {
+      await insertAccount(trx, { id, email, password_hash, role, unit_id: unitId, member_id: null, created_at: now, disabled_at: null });
+      await recordAudit(trx, actor, 'account.create', `account:${id}`, { role, unitId }, now);
+    });
+  } catch (e) {
+    if (engine.isUniqueViolation(e)) throw new DomainError('conflict', 'an account with this email already exists', { field: 'email' });
+    throw e;
+  }
+  return { id };
+}
+
+/** Failed sign-ins per (email, address), with the time until which further tries are refused. */
+export class LoginThrottle {
+  private readonly failures = new Map<string, { count: number; until: number }>();
+  constructor(
+    private readonly free = 5,
+    private readonly maxWaitMs = 15 * 60_000,
+  ) {}
+
+  check(key: string, nowMs: number): void {
+    const f = this.failures.get(key);
+    if (f && f.until > nowMs) {
+      throw new DomainError('rate_limited', `too many failed sign-ins; try again in ${Math.ceil((f.until - nowMs) / 1000)} s`, { details: { retryAfterS: Math.ceil((f.until - nowMs) / 1000) } });
+    }
+  }
+
+  fail(key: string, nowMs: number): void {
+    const count = (this.failures.get(key)?.count ?? 0) + 1;
+    const wait = count <= this.free ? 0 : Math.min(1000 * 2 ** (count - this.free), this.maxWaitMs);
+    this.failures.set(key, { count, until: nowMs + wait });
+  }
+
+  succeed(key: string): void {
+    this.failures.delete(key);
+  }
+}
+
+export interface SignedIn {
+  /** The cookie value: `<session id>.<secret>`; shown to the client once, stored hashed. */
+  cookie: string;
+  csrfToken: string;
+  accountId: string;
+  expiresAt: string;
+}
+
+export async function signIn(
+  db: Db,
+  throttle: LoginThrottle,
+  opts: { email: string; password: string; address: string | null; userAgent: string | null },
+  now: string,
+): Promise<SignedIn> {
+  const email = opts.email.trim().toLowerCase();
+  const key = `${email}\u0000${opts.address ?? ''}`;
+  const nowMs = Date.parse(now);
+  throttle.check(key, nowMs);
+  const account = await findAccountByEmail(db, email);
+  // The same refusal, and about the same time, whether the email is unknown or the password wrong.
+  const ok = account && !account.disabled_at ? await verifyPassword(opts.password, account.password_hash) : (await hashPassword(opts.password), false);
+  if (!ok || !account) {
+    throttle.fail(key, nowMs);
+    throw new DomainError('unauthenticated', 'the email or the password is wrong');
+  }
+  throttle.succeed(key);
+  const id = randomBytes(12).toString('hex');
+  const secret = randomBytes(32).toString('base64url');
+  const csrfToken = randomBytes(24).toString('base64url');
+  const expiresAt = new Date(nowMs + SESSION_DAYS * 86_400_000).toISOString();
+  const principal: Principal = { kind: 'session', id: account.id, name: account.email, role: account.role as Role, unitId: account.unit_id };
+  await db.transaction().execute(async (trx) => {
+    await insertSession(trx, {
+      id,
+      account_id: account.id,
+      secret_hash: sha256(secret),
+      csrf_token: csrfToken,
+      created_at: now,
+      expires_at: expiresAt,
+      revoked_at: null,
+      address: opts.address,
+      user_agent: opts.userAgent?.slice(0, 300) ?? null,
+    });
+    await recordAudit(trx, { principal, address: opts.address }, 'session.create', `session:${id}`, {}, now);
+  });
+  return { cookie: `${id}.${secret}`, csrfToken, accountId: account.id, expiresAt };
+}
+
+export interface SessionPrincipal {
+  principal: Principal;
+  sessionId: string;
+  csrfToken: string;
+}
+
+/** The principal a session cookie stands for, or null when it is malformed, unknown, expired or revoked. */
+export async function authenticateSession(db: Db, cookie: string, now: string): Promise<SessionPrincipal | null> {
+  const m = /^([0-9a-f]{24})\.([A-Za-z0-9_-]{43})$/.exec(cookie);
+  if (!m) return null;
+  const s = await findSession(db, m[1]!);
+  if (!s || s.revoked_at || s.expires_at <= now) return null;
+  const a = Buffer.from(sha256(m[2]!), 'hex');
+  const b = Buffer.from(s.secret_hash, 'hex');
+  if (a.length !== b.length || !timingSafeEqual(a, b)) return null;
+  const account = await findAccount(db, s.account_id);
+  if (!account || account.disabled_at) return null;
+  return {
+    principal: { kind: 'session', id: account.id, name: account.email, role: account.role as Role, unitId: account.unit_id },
+    sessionId: s.id,
+    csrfToken: s.csrf_token,
+  };
+}
+
+export async function getOwnSessions(db: Db, accountId: string, current: string | null) {
+  return (await listAccountSessions(db, accountId)).map((s) => ({
+    id: s.id,
+    createdAt: s.created_at,
+    expiresAt: s.expires_at,
+    revokedAt: s.revoked_at,
+    address: s.address,
+    userAgent: s.user_agent,
+    current: s.id === current,
+  }));
+}
+
+/** Revokes one of the account's own sessions (sign-out is revoking the current one). */
+export async function revokeOwnSession(db: Db, actor: Actor, sessionId: string, now: string): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    // Another account's session answers exactly like a missing one.
+    if (!(await revokeSessionRow(trx, actor.principal.id, sessionId, now))) throw new DomainError('not_found', `no active session '${sessionId}'`, { field: 'id' });
+    await recordAudit(trx, actor, 'session.revoke', `session:${sessionId}`, {}, now);
+  });
+}

@@ -1,0 +1,41 @@
+import type { Db } from './db.ts';
+import type { AccountsTable, SessionsTable } from './schema.ts';
+
+export type AccountRow = AccountsTable;
+export type SessionRow = SessionsTable;
+
+export async function insertAccount(db: Db, a: AccountRow): Promise<void> {
+  await db.insertInto('accounts').values(a).execute();
+}
+
+export async function findAccountByEmail(db: Db, email: string): Promise<AccountRow | undefined> {
+  return db.selectFrom('accounts').selectAll().where('email', '=', email).executeTakeFirst();
+}
+
+export async function findAccount(db: Db, id: string): Promise<AccountRow | undefined> {
+  return db.selectFrom('accounts').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function insertSession(db: Db, s: SessionRow): Promise<void> {
+  await db.insertInto('sessions').values(s).execute();
+}
+
+export async function findSession(db: Db, id: string): Promise<SessionRow | undefined> {
+  return db.selectFrom('sessions').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function listAccountSessions(db: Db, accountId: string): Promise<SessionRow[]> {
+  return db.selectFrom('sessions').selectAll().where('account_id', '=', accountId).orderBy('created_at').execute();
+}
+
+/** Revokes a session of this account (only its own); true if one was active. */
+export async function revokeSessionRow(db: Db, accountId: string, id: string, now: string): Promise<boolean> {
+  const r = await db
+    .updateTable('sessions')
+    .set({ revoked_at: now })
+    .where('id', '=', id)
+    .where('account_id', '=', accountId)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) > 0;
+}
