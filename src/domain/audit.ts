@@ -26,6 +26,9 @@ export const AUDIT_ACTIONS = [
   'account.create',
   'session.create',
   'session.revoke',
+  'invitation.send',
+  'invitation.accept',
+  'password.reset',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

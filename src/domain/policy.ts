@@ -45,6 +45,8 @@ export const PERMISSIONS = {
   /** Submitting or correcting a branch report; which units, `authorizeOnUnit` decides. */
   'report:submit': ['office', 'committee', 'secretary'] as readonly Role[],
   'token:manage': ['office'] as readonly Role[],
+  /** Inviting members from the roll to make accounts. */
+  'invitation:send': ['office'] as readonly Role[],
   /** One's own account and sessions: anyone signed in. */
   'account:own': ROLES,
   /** The audit log: who changed what. */

@@ -21,11 +21,13 @@ import { ReportBatcher } from '../services/report-batcher.ts';
 import { getTally } from '../services/tally.ts';
 import { authenticateToken } from '../services/tokens.ts';
 import { authenticateSession, LoginThrottle } from '../services/accounts.ts';
+import { mailerFromEnvironment, type Mailer } from '../services/mailer.ts';
 import { engine, type Store } from '../storage/db.ts';
 import { errorBody, HTTP_STATUS } from './http-errors.ts';
 import { TallyHub } from './live.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { sessionRoutes } from './routes/session.ts';
+import { linkRoutes } from './routes/links.ts';
 import { discussionRoutes } from './routes/discussions.ts';
 import { homeRoutes } from './routes/home.ts';
 import { reportRoutes } from './routes/reports.ts';
@@ -57,11 +59,14 @@ export interface AppOptions {
    * paper minutes in bulk). Default: PLENUM_REPORTS_PER_MINUTE or 120.
    */
   reportsPerMinute?: number;
+  /** Where email goes (invitations, resets). Default: SMTP_URL, or standard error in development. */
+  mailer?: Mailer;
 }
 
 export const SESSION_COOKIE = 'plenum_session';
 
 export interface AppContext {
+  mailer: Mailer;
   reportsPerMinute: number;
   throttle: LoginThrottle;
   store: Store;
@@ -77,7 +82,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   const now = opts.now ?? (() => new Date().toISOString());
   const hub = new TallyHub(opts.store, (discussionId, unitId) => getTally(opts.store.db, discussionId, unitId, now()), (e) => app.log.warn({ err: e }, 'live updates'));
   const reportsPerMinute = opts.reportsPerMinute ?? (Number(process.env.PLENUM_REPORTS_PER_MINUTE) || 120);
-  const ctx: AppContext = { store: opts.store, now, hub, reports: new ReportBatcher(opts.store.db), reportsPerMinute, throttle: new LoginThrottle() };
+  const ctx: AppContext = { store: opts.store, now, hub, reports: new ReportBatcher(opts.store.db), reportsPerMinute, throttle: new LoginThrottle(), mailer: opts.mailer ?? mailerFromEnvironment() };
   const app = Fastify({
     logger: opts.logger
       ? {
@@ -196,6 +201,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   await app.register(tallyRoutes(ctx), { prefix: '/api/v1' });
   await app.register(auditRoutes(ctx), { prefix: '/api/v1' });
   await app.register(sessionRoutes(ctx), { prefix: '/api/v1' });
+  await app.register(linkRoutes(ctx), { prefix: '/api/v1' });
 
   if (opts.live !== false) {
     await ctx.hub.start();

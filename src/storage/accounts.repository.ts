@@ -1,5 +1,5 @@
 import type { Db } from './db.ts';
-import type { AccountsTable, SessionsTable } from './schema.ts';
+import type { AccountsTable, OneTimeLinksTable, SessionsTable } from './schema.ts';
 
 export type AccountRow = AccountsTable;
 export type SessionRow = SessionsTable;
@@ -37,5 +37,32 @@ export async function revokeSessionRow(db: Db, accountId: string, id: string, no
     .where('account_id', '=', accountId)
     .where('revoked_at', 'is', null)
     .executeTakeFirst();
+  return Number(r.numUpdatedRows) > 0;
+}
+
+export async function findAccountByMember(db: Db, memberId: string): Promise<AccountRow | undefined> {
+  return db.selectFrom('accounts').selectAll().where('member_id', '=', memberId).executeTakeFirst();
+}
+
+export async function setPasswordHash(db: Db, accountId: string, hash: string): Promise<void> {
+  await db.updateTable('accounts').set({ password_hash: hash }).where('id', '=', accountId).execute();
+}
+
+export async function revokeAllSessions(db: Db, accountId: string, now: string): Promise<number> {
+  const r = await db.updateTable('sessions').set({ revoked_at: now }).where('account_id', '=', accountId).where('revoked_at', 'is', null).executeTakeFirst();
+  return Number(r.numUpdatedRows);
+}
+
+export async function insertLink(db: Db, l: OneTimeLinksTable): Promise<void> {
+  await db.insertInto('one_time_links').values(l).execute();
+}
+
+export async function findLink(db: Db, id: string): Promise<OneTimeLinksTable | undefined> {
+  return db.selectFrom('one_time_links').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** Marks a link used, once: false when it was used meanwhile (two clicks racing). */
+export async function useLink(db: Db, id: string, now: string): Promise<boolean> {
+  const r = await db.updateTable('one_time_links').set({ used_at: now }).where('id', '=', id).where('used_at', 'is', null).executeTakeFirst();
   return Number(r.numUpdatedRows) > 0;
 }

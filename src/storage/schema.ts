@@ -124,7 +124,19 @@ export interface SessionsTable {
   user_agent: string | null;
 }
 
+export interface OneTimeLinksTable {
+  id: string;
+  kind: string;
+  account_id: string | null;
+  member_id: string | null;
+  secret_hash: string;
+  created_at: string;
+  expires_at: string;
+  used_at: string | null;
+}
+
 export interface Database {
+  one_time_links: OneTimeLinksTable;
   accounts: AccountsTable;
   sessions: SessionsTable;
   audit_events: AuditEventsTable;

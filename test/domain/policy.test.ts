@@ -70,6 +70,7 @@ describe('authorization matrix: organization-wide actions', () => {
     'token:manage': ['office'],
     'audit:read': ['office', 'commission'],
     'account:own': ['office', 'committee', 'secretary', 'commission', 'member', 'observer'],
+    'invitation:send': ['office'],
   };
   for (const [permission, roles] of Object.entries(EXPECTED) as Array<[Permission, Role[]]>) {
     for (const role of ROLES) {
@@ -80,7 +81,7 @@ describe('authorization matrix: organization-wide actions', () => {
   }
 
   it('covers every permission the policy declares', () => {
-    expect(Object.keys(PERMISSIONS).sort()).toEqual(['account:own', 'audit:read', 'discussion:write', 'public', 'report:submit', 'roll:read', 'roll:write', 'token:manage']);
+    expect(Object.keys(PERMISSIONS).sort()).toEqual(['account:own', 'audit:read', 'discussion:write', 'invitation:send', 'public', 'report:submit', 'roll:read', 'roll:write', 'token:manage']);
   });
 
   it('refuses anyone without credentials (401), and lets anyone read public things', () => {
