@@ -29,6 +29,7 @@ export const AUDIT_ACTIONS = [
   'invitation.send',
   'invitation.accept',
   'password.reset',
+  'role.grant',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

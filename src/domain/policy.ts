@@ -45,6 +45,8 @@ export const PERMISSIONS = {
   /** Submitting or correcting a branch report; which units, `authorizeOnUnit` decides. */
   'report:submit': ['office', 'committee', 'secretary'] as readonly Role[],
   'token:manage': ['office'] as readonly Role[],
+  /** Setting an account's role: the office anywhere; a committee within its subtree (see `mayGrant`). */
+  'role:grant': ['office', 'committee'] as readonly Role[],
   /** Inviting members from the roll to make accounts. */
   'invitation:send': ['office'] as readonly Role[],
   /** One's own account and sessions: anyone signed in. */
@@ -92,6 +94,19 @@ export function authorizeOnUnit(principal: Principal, permission: Permission, un
   if (mayActOnUnit(principal, unitId, ancestors)) return;
   const scope = ROLE_SCOPE[principal.role] === 'subtree' ? `'${principal.unitId}' and the units below it` : `'${principal.unitId}' only`;
   throw new DomainError('forbidden', `a ${principal.role} may act for ${scope}, not for unit '${unitId}'`, { field: 'unitId' });
+}
+
+/**
+ * Which roles a principal may hand out, and where: the office any role anywhere; a committee only unit roles
+ * (committee, secretary, member) for units in its subtree — never an organization-wide role, never above itself.
+ */
+export function authorizeGrant(principal: Principal, role: Role, unitId: string | null, ancestors: readonly string[]): void {
+  authorize(principal, 'role:grant');
+  if (principal.role === 'office') return;
+  if (!isUnitRole(role) || unitId === null) {
+    throw new DomainError('forbidden', `a ${principal.role} may not grant the organization-wide role '${role}'`, { field: 'role' });
+  }
+  authorizeOnUnit(principal, 'role:grant', unitId, ancestors);
 }
 
 /** The office at the console: whoever can open the database file runs the organization. */

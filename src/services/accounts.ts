@@ -7,11 +7,20 @@
 import { createHash, randomBytes, scrypt as scryptCb, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 import { CONSOLE_ACTOR, type Actor } from '../domain/audit.ts';
 import { DomainError } from '../domain/errors.ts';
-import { isUnitRole, ROLES, type Principal, type Role } from '../domain/policy.ts';
-import { insertAccount, findAccount, findAccountByEmail, findSession, insertSession, listAccountSessions, revokeSessionRow } from '../storage/accounts.repository.ts';
+import { authorizeGrant, isUnitRole, ROLES, type Principal, type Role } from '../domain/policy.ts';
+import {
+  findAccount,
+  findAccountByEmail,
+  findSession,
+  insertAccount,
+  insertSession,
+  listAccountSessions,
+  revokeSessionRow,
+  setAccountRole,
+} from '../storage/accounts.repository.ts';
 import { recordAudit } from '../storage/audit.repository.ts';
 import { engine, type Db } from '../storage/db.ts';
-import { findUnit } from '../storage/units.repository.ts';
+import { findUnit, unitAncestors } from '../storage/units.repository.ts';
 
 const SCRYPT = { N: 1 << 15, r: 8, p: 1, maxmem: 64 * 1024 * 1024 } satisfies ScryptOptions;
 const SESSION_DAYS = 30;
@@ -186,5 +195,44 @@ export async function revokeOwnSession(db: Db, actor: Actor, sessionId: string, 
     // Another account's session answers exactly like a missing one.
     if (!(await revokeSessionRow(trx, actor.principal.id, sessionId, now))) throw new DomainError('not_found', `no active session '${sessionId}'`, { field: 'id' });
     await recordAudit(trx, actor, 'session.revoke', `session:${sessionId}`, {}, now);
+  });
+}
+
+/**
+ * Sets an account's role (a grant, or a revocation by granting less). The granter needs authority both over the
+ * role and unit given and over the account as it stands — an account outside that reach answers like a missing one
+ * (404), so a committee learns nothing of accounts beyond its subtree. Takes effect on the account's next request.
+ */
+export async function grantRole(
+  db: Db,
+  opts: { accountId: string; role: string; unitId?: string | null; reason: string },
+  now: string,
+  actor: Actor,
+): Promise<{ accountId: string; role: Role; unitId: string | null }> {
+  if (!(ROLES as readonly string[]).includes(opts.role)) throw new DomainError('invalid_input', `unknown role '${opts.role}'; roles are ${ROLES.join(', ')}`, { field: 'role' });
+  const role = opts.role as Role;
+  const unitId = opts.unitId ?? null;
+  if (isUnitRole(role) !== (unitId !== null)) {
+    throw new DomainError('invalid_input', isUnitRole(role) ? `a ${role} belongs to a unit: give unitId` : `a ${role} is organization-wide; leave unitId out`, { field: 'unitId' });
+  }
+  if (!opts.reason.trim()) throw new DomainError('invalid_input', 'reason: say why (it is recorded)', { field: 'reason' });
+  return db.transaction().execute(async (trx) => {
+    const account = await findAccount(trx, opts.accountId);
+    const hidden = new DomainError('not_found', `account '${opts.accountId}' not found`, { field: 'accountId' });
+    if (!account) throw hidden;
+    try {
+      authorizeGrant(actor.principal, account.role as Role, account.unit_id, account.unit_id ? await unitAncestors(trx, account.unit_id) : []);
+    } catch {
+      throw hidden;
+    }
+    if (unitId && !(await findUnit(trx, unitId))) throw new DomainError('invalid_input', `unknown unit '${unitId}'`, { field: 'unitId' });
+    authorizeGrant(actor.principal, role, unitId, unitId ? await unitAncestors(trx, unitId) : []);
+    await setAccountRole(trx, account.id, role, unitId);
+    await recordAudit(trx, actor, 'role.grant', `account:${account.id}`, {
+      before: { role: account.role, unitId: account.unit_id },
+      after: { role, unitId },
+      reason: opts.reason.trim(),
+    }, now);
+    return { accountId: account.id, role, unitId };
   });
 }

@@ -66,3 +66,7 @@ export async function useLink(db: Db, id: string, now: string): Promise<boolean>
   const r = await db.updateTable('one_time_links').set({ used_at: now }).where('id', '=', id).where('used_at', 'is', null).executeTakeFirst();
   return Number(r.numUpdatedRows) > 0;
 }
+
+export async function setAccountRole(db: Db, accountId: string, role: string, unitId: string | null): Promise<void> {
+  await db.updateTable('accounts').set({ role, unit_id: unitId }).where('id', '=', accountId).execute();
+}

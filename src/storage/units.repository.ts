@@ -39,3 +39,16 @@ export async function findUnit(db: Db, id: string): Promise<UnitRow | undefined>
   const r = await db.selectFrom('units').select(['id', 'parent_id', 'name', 'kind']).where('id', '=', id).executeTakeFirst();
   return r && { id: r.id, parentId: r.parent_id, name: r.name, kind: r.kind };
 }
+
+/** A unit's ancestors in the live tree, root first (a walk up the parents; trees are shallow). */
+export async function unitAncestors(db: Db, unitId: string): Promise<string[]> {
+  const out: string[] = [];
+  let cur = await findUnit(db, unitId);
+  const seen = new Set<string>();
+  while (cur?.parentId && !seen.has(cur.parentId)) {
+    seen.add(cur.parentId);
+    out.unshift(cur.parentId);
+    cur = await findUnit(db, cur.parentId);
+  }
+  return out;
+}

@@ -3,7 +3,7 @@
  * a change to the policy that moves one must change this table.
  */
 import { describe, expect, it } from 'vitest';
-import { authorize, authorizeOnUnit, PERMISSIONS, ROLES, type Permission, type Principal, type Role } from '../../src/domain/policy.ts';
+import { authorize, authorizeGrant, authorizeOnUnit, PERMISSIONS, ROLES, type Permission, type Principal, type Role } from '../../src/domain/policy.ts';
 
 // root → r1 → d11 → b1, b2; root → r1 → d12 → b3; root → r2 → d21 → b5
 const ANCESTORS: Record<string, string[]> = {
@@ -71,6 +71,7 @@ describe('authorization matrix: organization-wide actions', () => {
     'audit:read': ['office', 'commission'],
     'account:own': ['office', 'committee', 'secretary', 'commission', 'member', 'observer'],
     'invitation:send': ['office'],
+    'role:grant': ['office', 'committee'],
   };
   for (const [permission, roles] of Object.entries(EXPECTED) as Array<[Permission, Role[]]>) {
     for (const role of ROLES) {
@@ -81,11 +82,31 @@ describe('authorization matrix: organization-wide actions', () => {
   }
 
   it('covers every permission the policy declares', () => {
-    expect(Object.keys(PERMISSIONS).sort()).toEqual(['account:own', 'audit:read', 'discussion:write', 'invitation:send', 'public', 'report:submit', 'roll:read', 'roll:write', 'token:manage']);
+    expect(Object.keys(PERMISSIONS).sort()).toEqual(['account:own', 'audit:read', 'discussion:write', 'invitation:send', 'public', 'report:submit', 'role:grant', 'roll:read', 'roll:write', 'token:manage']);
   });
 
   it('refuses anyone without credentials (401), and lets anyone read public things', () => {
     expect(() => authorize(null, 'report:submit')).toThrow(expect.objectContaining({ code: 'unauthenticated' }));
     expect(() => authorize(null, 'public')).not.toThrow();
   });
+});
+
+describe('authorization matrix: granting roles', () => {
+  const cases: Array<[Role, Role, string | null, boolean]> = [
+    ['office', 'office', null, true],
+    ['office', 'secretary', 'b5', true],
+    ['committee', 'secretary', 'b1', true], // below d11
+    ['committee', 'committee', 'd11', true], // its own unit
+    ['committee', 'secretary', 'b3', false], // a sibling district's branch
+    ['committee', 'committee', 'r1', false], // above itself
+    ['committee', 'office', null, false], // organization-wide
+    ['committee', 'commission', null, false],
+    ['secretary', 'member', 'b1', false],
+    ['observer', 'member', 'b1', false],
+  ];
+  for (const [granter, role, unit, ok] of cases) {
+    it(`${granter} grants ${role}${unit ? ` in ${unit}` : ''} → ${ok ? 'allow' : 'deny'}`, () => {
+      expect(allowed(() => authorizeGrant(who(granter), role, unit, unit ? ANCESTORS[unit]! : []))).toBe(ok);
+    });
+  }
 });

@@ -120,6 +120,32 @@ describe.each(ENGINES)('accounts and sessions on %s', (engine) => {
     expect((await app.inject({ url: '/api/v1/audit', headers })).statusCode).toBe(403);
   });
 
+  it('lets the office grant roles anywhere and a committee within its subtree, recording each grant', async () => {
+    // Units were imported by the previous test.
+    const { id: anna } = await createAccount(store.db, { email: 'anna@example.org', password: PASSWORD, role: 'member', unitId: 'b1' }, T0);
+    const { id: hq } = await createAccount(store.db, { email: 'hq@example.org', password: PASSWORD, role: 'office' }, T0);
+    await createAccount(store.db, { email: 'd11@example.org', password: PASSWORD, role: 'committee', unitId: 'd11' }, T0);
+    const committee = await signIn(PASSWORD, 'd11@example.org');
+    const headers = { cookie: cookieOf(committee), 'x-csrf-token': committee.json().csrfToken };
+    const grant = (account: string, body: Record<string, unknown>) => app.inject({ method: 'PUT', url: `/api/v1/accounts/${account}/role`, headers, payload: body });
+
+    const ok = await grant(anna, { role: 'secretary', unitId: 'b1', reason: 'elected secretary at the meeting of 5 January' });
+    expect(ok.json()).toEqual({ accountId: anna, role: 'secretary', unitId: 'b1' });
+    expect((await grant(anna, { role: 'secretary', unitId: 'b3', reason: 'x' })).statusCode).toBe(403); // outside d11
+    expect((await grant(anna, { role: 'office', reason: 'x' })).statusCode).toBe(403); // organization-wide
+    expect((await grant(hq, { role: 'observer', reason: 'demote the office' })).statusCode).toBe(404); // beyond its reach: as if absent
+    expect((await grant('0123456789abcdef', { role: 'member', unitId: 'b1', reason: 'x' })).statusCode).toBe(404);
+    expect((await grant(anna, { role: 'secretary', unitId: 'b1', reason: '' })).json().error.field).toBe('reason');
+
+    // Anna now reports for b1 with her own session.
+    const annaIn = await signIn(PASSWORD, 'anna@example.org');
+    const annaHeaders = { cookie: cookieOf(annaIn), 'x-csrf-token': annaIn.json().csrfToken };
+    expect((await app.inject({ url: '/api/v1/session', headers: annaHeaders })).json()).toMatchObject({ role: 'secretary', unitId: 'b1' });
+    const audit = await store.db.selectFrom('audit_events').selectAll().where('action', '=', 'role.grant').execute();
+    expect(audit).toHaveLength(1);
+    expect(JSON.parse(audit[0]!.detail)).toEqual({ before: { role: 'member', unitId: 'b1' }, after: { role: 'secretary', unitId: 'b1' }, reason: 'elected secretary at the meeting of 5 January' });
+  });
+
   it('refuses writes without a session or token, storing nothing', async () => {
     const before = (await store.db.selectFrom('units').select('id').execute()).length;
     const r = await app.inject({ method: 'POST', url: '/api/v1/units/import', headers: { 'content-type': 'text/csv' }, payload: 'id,parent_id,name,kind\nzz,,Z,national\n' });

@@ -2,8 +2,8 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { DomainError } from '../../domain/errors.ts';
-import { getOwnSessions, revokeOwnSession, signIn } from '../../services/accounts.ts';
-import { ErrorBody } from '../../schemas/common.ts';
+import { getOwnSessions, grantRole, revokeOwnSession, signIn } from '../../services/accounts.ts';
+import { ErrorBody, Id } from '../../schemas/common.ts';
 import { actorOf, SESSION_COOKIE, type AppContext } from '../app.ts';
 
 const SignedIn = z.object({ accountId: z.string(), csrfToken: z.string(), expiresAt: z.string() }).meta({ id: 'SignedIn' });
@@ -74,6 +74,19 @@ export const sessionRoutes =
         if (req.principal!.kind !== 'session') throw new DomainError('not_found', 'sessions belong to accounts; this request used a token');
         return getOwnSessions(ctx.store.db, req.principal!.id, req.session?.id ?? null);
       },
+    });
+
+    app.put('/accounts/:id/role', {
+      config: { policy: 'role:grant' },
+      schema: {
+        summary: "Set an account's role: the office anywhere, a committee within its subtree; recorded with the reason",
+        tags: ['accounts'],
+        security: [{ bearer: [] }],
+        params: z.object({ id: z.string().regex(/^[0-9a-f]{16}$/, 'is not an account id') }),
+        body: z.object({ role: z.string().max(40), unitId: Id.nullable().optional(), reason: z.string().min(1).max(2000) }).strict(),
+        response: { 200: z.object({ accountId: z.string(), role: z.string(), unitId: z.string().nullable() }), 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody },
+      },
+      handler: async (req) => grantRole(ctx.store.db, { accountId: req.params.id, role: req.body.role, unitId: req.body.unitId ?? null, reason: req.body.reason }, ctx.now(), actorOf(req)),
     });
 
     app.delete('/sessions/:id', {
