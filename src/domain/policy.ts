@@ -40,7 +40,8 @@ export const PERMISSIONS = {
   /** Anyone, signed in or not: discussions, tallies, counts. Never personal data. */
   public: [] as readonly Role[],
   'roll:write': ['office'] as readonly Role[],
-  'roll:read': ['office'] as readonly Role[],
+  /** The roll with names and emails: the office everywhere, a committee for the units below it (`authorizeOnUnit`). */
+  'roll:read': ['office', 'committee'] as readonly Role[],
   'discussion:write': ['office'] as readonly Role[],
   /** Submitting or correcting a branch report; which units, `authorizeOnUnit` decides. */
   'report:submit': ['office', 'committee', 'secretary'] as readonly Role[],

@@ -65,3 +65,22 @@ export async function countMembers(db: Db): Promise<{ total: number; voting: num
     .executeTakeFirstOrThrow();
   return { total: Number(r.total), voting: Number(r.voting ?? 0) };
 }
+
+/** The members of a unit and every unit below it (one recursive query), with their personal data. */
+export async function listMembersInSubtree(db: Db, unitId: string): Promise<MemberRow[]> {
+  const rows = await db
+    .withRecursive('subtree(id)', (qb) =>
+      qb
+        .selectFrom('units')
+        .select('id')
+        .where('id', '=', unitId)
+        .unionAll((q) => q.selectFrom('units').innerJoin('subtree', 'subtree.id', 'units.parent_id').select('units.id')),
+    )
+    .selectFrom('members')
+    .innerJoin('subtree', 'subtree.id', 'members.unit_id')
+    .select(['members.id', 'members.unit_id', 'members.name', 'members.email', 'members.status'])
+    .orderBy('members.unit_id')
+    .orderBy('members.id')
+    .execute();
+  return rows.map((r) => ({ id: r.id, unitId: r.unit_id, name: r.name, email: r.email, status: r.status }));
+}

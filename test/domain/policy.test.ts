@@ -65,7 +65,7 @@ describe('authorization matrix: submitting a branch report', () => {
 describe('authorization matrix: organization-wide actions', () => {
   const EXPECTED: Record<Exclude<Permission, 'public' | 'report:submit'>, Role[]> = {
     'roll:write': ['office'],
-    'roll:read': ['office'],
+    'roll:read': ['office', 'committee'],
     'discussion:write': ['office'],
     'token:manage': ['office'],
     'audit:read': ['office', 'commission'],

@@ -254,6 +254,24 @@ describe.each(ENGINES)('HTTP API on %s', (engine) => {
     }
   });
 
+  it('shows the roll with names only to the office and to committees above the members, 404 to others', async () => {
+    const committee = (await createToken(store.db, { name: 'd11', role: 'committee', unitId: 'd11' }, T0)).token;
+    const secretary = (await createToken(store.db, { name: 'b1', role: 'secretary', unitId: 'b1' }, T0)).token;
+    const all = await app.inject({ url: '/api/v1/units/root/members', headers: auth(office) });
+    expect(all.statusCode).toBe(200);
+    expect(all.json()).toHaveLength(166);
+    const d11 = (await app.inject({ url: '/api/v1/units/d11/members', headers: auth(committee) })).json() as Array<{ unitId: string; name: string }>;
+    expect(new Set(d11.map((m) => m.unitId))).toEqual(new Set(['b1', 'b2']));
+    expect(d11[0]!.name).toMatch(/^(Member|Candidate) /);
+    const outside = await app.inject({ url: '/api/v1/units/d12/members', headers: auth(committee) });
+    const missing = await app.inject({ url: '/api/v1/units/nowhere/members', headers: auth(committee) });
+    expect(outside.statusCode).toBe(404);
+    expect(missing.statusCode).toBe(404);
+    expect(outside.json().error.code).toBe(missing.json().error.code);
+    expect((await app.inject({ url: '/api/v1/units/b1/members', headers: auth(secretary) })).statusCode).toBe(403);
+    expect((await app.inject({ url: '/api/v1/units/b1/members' })).statusCode).toBe(401);
+  });
+
   it('sends security headers', async () => {
     const r = await app.inject({ url: '/' });
     expect(r.headers['content-security-policy']).toMatch(/default-src 'self'/);

@@ -5,7 +5,8 @@ import { importMembersCsv } from '../../services/import-members.ts';
 import { importUnitsCsv } from '../../services/import-units.ts';
 import { getStatuses, setStatus } from '../../services/statuses.ts';
 import { actorOf, type AppContext } from '../app.ts';
-import { ErrorBody } from '../../schemas/common.ts';
+import { ErrorBody, Id } from '../../schemas/common.ts';
+import { getMembers } from '../../services/roll.ts';
 
 const ImportResult = z.object({ rows: z.number().int(), created: z.number().int(), updated: z.number().int() }).meta({ id: 'ImportResult' });
 const Status = z.object({ status: z.string(), votes: z.boolean() }).meta({ id: 'MemberStatus' });
@@ -42,6 +43,18 @@ export const rollRoutes =
         response: { 200: ImportResult, 400: ErrorBody },
       },
       handler: async (req) => importMembersCsv(ctx.store.db, req.body, ctx.now(), undefined, actorOf(req)),
+    });
+
+    app.get('/units/:unitId/members', {
+      config: { policy: 'roll:read' },
+      schema: {
+        summary: 'The members of a unit and the units below it, with names and emails (office; a committee for its subtree)',
+        tags: ['organization'],
+        security: [{ bearer: [] }],
+        params: z.object({ unitId: Id }),
+        response: { 200: z.array(z.object({ id: z.string(), unitId: z.string(), name: z.string(), email: z.string(), status: z.string() })), 401: ErrorBody, 403: ErrorBody, 404: ErrorBody },
+      },
+      handler: async (req) => getMembers(ctx.store.db, req.principal!, req.params.unitId),
     });
 
     app.get('/statuses', {
