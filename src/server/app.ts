@@ -172,7 +172,8 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   app.addContentTypeParser(['text/csv', 'text/plain'], { parseAs: 'string' }, (_req, body, done) => done(null, body));
 
   // Security headers on every answer (CSP, no sniffing, frame denial, HSTS over TLS, …).
-  await app.register(helmet, { global: true });
+  // No upgrade-insecure-requests: the demo is served over plain HTTP on localhost; put TLS in front in production.
+  await app.register(helmet, { global: true, contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } });
   // Rate limits are declared per route (`config.rateLimit`); a refusal is a 429 `rate_limited` with Retry-After.
   await app.register(rateLimit, {
     global: false,
