@@ -236,3 +236,11 @@ export async function grantRole(
     return { accountId: account.id, role, unitId };
   });
 }
+
+/** The roll entry an account is linked to (by its invitation), for the member herself. */
+export async function getOwnRollEntry(db: Db, accountId: string) {
+  const account = await findAccount(db, accountId);
+  if (!account?.member_id) return undefined;
+  const m = await db.selectFrom('members').select(['id', 'unit_id', 'name', 'email', 'status']).where('id', '=', account.member_id).executeTakeFirst();
+  return m && { id: m.id, unitId: m.unit_id, name: m.name, email: m.email, status: m.status };
+}

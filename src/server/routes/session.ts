@@ -2,7 +2,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { DomainError } from '../../domain/errors.ts';
-import { getOwnSessions, grantRole, revokeOwnSession, signIn } from '../../services/accounts.ts';
+import { getOwnRollEntry, getOwnSessions, grantRole, revokeOwnSession, signIn } from '../../services/accounts.ts';
 import { ErrorBody, Id } from '../../schemas/common.ts';
 import { actorOf, SESSION_COOKIE, type AppContext } from '../app.ts';
 
@@ -53,6 +53,20 @@ export const sessionRoutes =
         if (!req.session) throw new DomainError('not_found', 'no session: this request was not made with a session cookie');
         const p = req.principal!;
         return { accountId: p.id, email: p.name, role: p.role, unitId: p.unitId, csrfToken: req.session.csrfToken };
+      },
+    });
+
+    app.get('/session/member', {
+      config: { policy: 'account:own' },
+      schema: {
+        summary: "The signed-in member's own entry on the roll (her personal data, shown to her)",
+        tags: ['accounts'],
+        response: { 200: z.object({ id: z.string(), unitId: z.string(), name: z.string(), email: z.string(), status: z.string() }), 401: ErrorBody, 404: ErrorBody },
+      },
+      handler: async (req) => {
+        const entry = req.principal!.kind === 'session' ? await getOwnRollEntry(ctx.store.db, req.principal!.id) : undefined;
+        if (!entry) throw new DomainError('not_found', 'this account is not linked to a roll entry');
+        return entry;
       },
     });
 
