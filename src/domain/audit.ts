@@ -3,7 +3,7 @@
  * came from; `detail` says what changed — counts and ids, before → after where meaningful, never a member's name or
  * email, never a secret.
  */
-import { CONSOLE, type Principal } from './policy.ts';
+import { CONSOLE, type Grant, type Principal } from './policy.ts';
 
 export interface Actor {
   principal: Principal;
@@ -30,13 +30,14 @@ export const AUDIT_ACTIONS = [
   'invitation.accept',
   'password.reset',
   'role.grant',
+  'role.revoke',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 export interface AuditEvent {
   id: string;
   at: string;
-  actor: { kind: Principal['kind']; id: string; role: Principal['role']; unitId: string | null; address: string | null };
+  actor: { kind: Principal['kind']; id: string; grants: Grant[]; address: string | null };
   action: AuditAction;
   /** What was acted on: `units`, `discussion:d1924`, `report:d1924/u17`, `token:ab12…`. */
   target: string;

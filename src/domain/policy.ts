@@ -27,13 +27,42 @@ export const ROLE_SCOPE: Record<Role, 'organization' | 'subtree' | 'unit' | 'non
 /** Roles that belong to a unit: they cannot be granted without one. */
 export const isUnitRole = (role: Role): boolean => ROLE_SCOPE[role] === 'subtree' || ROLE_SCOPE[role] === 'unit' || role === 'member';
 
+/** One role held at one unit (null for the organization-wide roles). An account may hold several. */
+export interface Grant {
+  role: Role;
+  unitId: string | null;
+}
+
 export interface Principal {
   kind: 'token' | 'session' | 'cli';
   id: string;
   name: string;
-  role: Role;
-  /** The unit the role is scoped to (null for organization-wide roles). */
-  unitId: string | null;
+  /** What the principal holds: a token exactly one grant; an account any number (none after every role is revoked). */
+  grants: readonly Grant[];
+}
+
+export const hasRole = (principal: Principal | null, role: Role): boolean => principal?.grants.some((g) => g.role === role) ?? false;
+
+/** `committee@d11`, `office`: how a grant is written in messages and in the audit log. */
+export const formatGrant = (g: Grant): string => (g.unitId === null ? g.role : `${g.role}@${g.unitId}`);
+export const formatGrants = (grants: readonly Grant[]): string => (grants.length ? grants.map(formatGrant).join(',') : 'none');
+
+/** The inverse of `formatGrants` (for reading the audit log). */
+export function parseGrants(s: string): Grant[] {
+  if (s === 'none' || s === '') return [];
+  return s.split(',').map((part) => {
+    const at = part.indexOf('@');
+    return at < 0 ? { role: part as Role, unitId: null } : { role: part.slice(0, at) as Role, unitId: part.slice(at + 1) };
+  });
+}
+
+/** Checks a grant's shape: unit roles need a unit, organization-wide roles must not have one. */
+export function checkGrantShape(role: string, unitId: string | null, field = 'unitId'): Grant {
+  if (!(ROLES as readonly string[]).includes(role)) throw new DomainError('invalid_input', `role: unknown role '${role}'; roles are ${ROLES.join(', ')}`, { field: 'role' });
+  const r = role as Role;
+  if (isUnitRole(r) && unitId === null) throw new DomainError('invalid_input', `${field}: a ${r} belongs to a unit; name it`, { field });
+  if (!isUnitRole(r) && unitId !== null) throw new DomainError('invalid_input', `${field}: a ${r} is organization-wide; leave the unit out`, { field });
+  return { role: r, unitId };
 }
 
 export const PERMISSIONS = {
@@ -45,23 +74,33 @@ export const PERMISSIONS = {
   'discussion:write': ['office'] as readonly Role[],
   /** Submitting or correcting a branch report; which units, `authorizeOnUnit` decides. */
   'report:submit': ['office', 'committee', 'secretary'] as readonly Role[],
+  /**
+   * A report's full text (the resolution) and its version history. Everyone reads the counts (`public`); the texts go
+   * to the organization-wide readers and, for their units, to committees above, the branch's secretary and its members.
+   */
+  'report:read': ['office', 'commission', 'observer', 'committee', 'secretary', 'member'] as readonly Role[],
+  /** Which branches have not reported, with their secretaries' contacts (personal data): office and committees. */
+  'progress:read': ['office', 'committee'] as readonly Role[],
   'token:manage': ['office'] as readonly Role[],
-  /** Setting an account's role: the office anywhere; a committee within its subtree (see `mayGrant`). */
+  /** Granting and revoking roles: the office anywhere; a committee within its subtree (see `authorizeGrant`). */
   'role:grant': ['office', 'committee'] as readonly Role[],
   /** Inviting members from the roll to make accounts. */
   'invitation:send': ['office'] as readonly Role[],
-  /** One's own account and sessions: anyone signed in. */
+  /** One's own account and sessions: anyone signed in, even with no role left. */
   'account:own': ROLES,
   /** The audit log: who changed what. */
   'audit:read': ['office', 'commission'] as readonly Role[],
 } as const;
 export type Permission = keyof typeof PERMISSIONS;
 
+const holds = (principal: Principal, permission: Permission): Grant[] => principal.grants.filter((g) => PERMISSIONS[permission].includes(g.role));
+
 export function authorize(principal: Principal | null, permission: Permission): void {
   if (permission === 'public') return;
-  if (!principal) throw new DomainError('unauthenticated', 'this needs a bearer token: Authorization: Bearer plenum_…');
-  if (!PERMISSIONS[permission].includes(principal.role)) {
-    throw new DomainError('forbidden', `a token with role '${principal.role}' may not do this (needs ${PERMISSIONS[permission].join(' or ')})`);
+  if (!principal) throw new DomainError('unauthenticated', 'this needs a signed-in session or a bearer token: Authorization: Bearer plenum_…');
+  if (permission === 'account:own') return;
+  if (holds(principal, permission).length === 0) {
+    throw new DomainError('forbidden', `roles '${formatGrants(principal.grants)}' may not do this (needs ${PERMISSIONS[permission].join(' or ')})`);
   }
 }
 
@@ -75,9 +114,12 @@ export function relationOf(principalUnit: string | null, unitId: string, ancesto
   return 'elsewhere';
 }
 
-export function mayActOnUnit(principal: Principal, unitId: string, ancestors: readonly string[]): boolean {
-  const rel = relationOf(principal.unitId, unitId, ancestors);
-  switch (ROLE_SCOPE[principal.role]) {
+/** Whether one grant reaches a unit: everywhere, its subtree, its own unit, or (members, observers) nowhere to write. */
+export function grantReaches(g: Grant, unitId: string, ancestors: readonly string[], permission?: Permission): boolean {
+  const rel = relationOf(g.unitId, unitId, ancestors);
+  // Reading is wider than writing: a member reads her own branch's reports; an observer reads everything.
+  const scope = permission === 'report:read' && (g.role === 'member' || g.role === 'observer') ? (g.role === 'member' ? 'unit' : 'organization') : ROLE_SCOPE[g.role];
+  switch (scope) {
     case 'organization':
       return true;
     case 'subtree':
@@ -89,26 +131,33 @@ export function mayActOnUnit(principal: Principal, unitId: string, ancestors: re
   }
 }
 
-/** Refuses (403, naming the unit and the scope) an action on a unit outside the principal's reach. */
+export function mayActOnUnit(principal: Principal | null, permission: Permission, unitId: string, ancestors: readonly string[]): boolean {
+  if (permission === 'public') return true;
+  return principal !== null && holds(principal, permission).some((g) => grantReaches(g, unitId, ancestors, permission));
+}
+
+/** Refuses (403, naming the unit and the reach of the principal's roles) an action on a unit outside its reach. */
 export function authorizeOnUnit(principal: Principal, permission: Permission, unitId: string, ancestors: readonly string[]): void {
   authorize(principal, permission);
-  if (mayActOnUnit(principal, unitId, ancestors)) return;
-  const scope = ROLE_SCOPE[principal.role] === 'subtree' ? `'${principal.unitId}' and the units below it` : `'${principal.unitId}' only`;
-  throw new DomainError('forbidden', `a ${principal.role} may act for ${scope}, not for unit '${unitId}'`, { field: 'unitId' });
+  if (mayActOnUnit(principal, permission, unitId, ancestors)) return;
+  const reach = holds(principal, permission)
+    .map((g) => (ROLE_SCOPE[g.role] === 'subtree' ? `as ${g.role} for '${g.unitId}' and the units below it` : `as ${g.role} for '${g.unitId}' only`))
+    .join('; ');
+  throw new DomainError('forbidden', `you may act ${reach}, not for unit '${unitId}'`, { field: 'unitId' });
 }
 
 /**
- * Which roles a principal may hand out, and where: the office any role anywhere; a committee only unit roles
- * (committee, secretary, member) for units in its subtree — never an organization-wide role, never above itself.
+ * Which roles a principal may hand out (or take back), and where: the office any role anywhere; a committee only unit
+ * roles (committee, secretary, member) for units in its subtree — never an organization-wide role, never above itself.
  */
 export function authorizeGrant(principal: Principal, role: Role, unitId: string | null, ancestors: readonly string[]): void {
   authorize(principal, 'role:grant');
-  if (principal.role === 'office') return;
+  if (hasRole(principal, 'office')) return;
   if (!isUnitRole(role) || unitId === null) {
-    throw new DomainError('forbidden', `a ${principal.role} may not grant the organization-wide role '${role}'`, { field: 'role' });
+    throw new DomainError('forbidden', `a committee may not grant the organization-wide role '${role}'`, { field: 'role' });
   }
   authorizeOnUnit(principal, 'role:grant', unitId, ancestors);
 }
 
 /** The office at the console: whoever can open the database file runs the organization. */
-export const CONSOLE: Principal = { kind: 'cli', id: 'cli', name: 'console', role: 'office', unitId: null };
+export const CONSOLE: Principal = { kind: 'cli', id: 'cli', name: 'console', grants: [{ role: 'office', unitId: null }] };

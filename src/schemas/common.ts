@@ -33,3 +33,6 @@ export const Text = (max: number, opts: { min?: number } = {}) =>
     .min(opts.min ?? 0, 'must not be empty')
     .max(max, `must be at most ${max.toLocaleString('en')} characters`)
     .refine((s) => !s.includes('\u0000'), { message: 'must not contain NUL characters' });
+
+/** A role held at a unit (null for organization-wide roles). */
+export const Grant = z.object({ role: z.string(), unitId: z.string().nullable() });

@@ -7,7 +7,7 @@
 import { createHash, randomBytes, scrypt as scryptCb, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 import { CONSOLE_ACTOR, type Actor } from '../domain/audit.ts';
 import { DomainError } from '../domain/errors.ts';
-import { authorizeGrant, isUnitRole, ROLES, type Principal, type Role } from '../domain/policy.ts';
+import { authorize, authorizeGrant, checkGrantShape, formatGrants, hasRole, mayActOnUnit, type Grant, type Principal } from '../domain/policy.ts';
 import {
   findAccount,
   findAccountByEmail,
@@ -16,7 +16,9 @@ import {
   insertSession,
   listAccountSessions,
   revokeSessionRow,
-  setAccountRole,
+  insertGrant,
+  deleteGrant,
+  listGrants,
 } from '../storage/accounts.repository.ts';
 import { recordAudit } from '../storage/audit.repository.ts';
 import { engine, type Db } from '../storage/db.ts';
@@ -58,18 +60,14 @@ export async function createAccount(
   const email = opts.email.trim().toLowerCase();
   if (!EMAIL.test(email) || email.length > 320) throw new DomainError('invalid_input', 'email: not a valid address', { field: 'email' });
   checkPassword(opts.password);
-  if (!(ROLES as readonly string[]).includes(opts.role)) throw new DomainError('invalid_input', `unknown role '${opts.role}'; roles are ${ROLES.join(', ')}`, { field: 'role' });
-  const role = opts.role as Role;
-  const unitId = opts.unitId ?? null;
-  if (isUnitRole(role) !== (unitId !== null)) {
-    throw new DomainError('invalid_input', isUnitRole(role) ? `a ${role} belongs to a unit: give --unit ID` : `a ${role} is organization-wide; leave --unit out`, { field: 'unit' });
-  }
+  const { role, unitId } = checkGrantShape(opts.role, opts.unitId ?? null, 'unit');
   if (unitId && !(await findUnit(db, unitId))) throw new DomainError('invalid_input', `unknown unit '${unitId}'`, { field: 'unit' });
   const id = randomBytes(8).toString('hex');
   const password_hash = await hashPassword(opts.password);
   try {
     await db.transaction().execute(async (trx) => {
-      await insertAccount(trx, { id, email, password_hash, role, unit_id: unitId, member_id: null, created_at: now, disabled_at: null });
+      await insertAccount(trx, { id, email, password_hash, member_id: null, created_at: now, disabled_at: null });
+      await insertGrant(trx, id, { role, unitId }, now, grantedBy(actor));
       await recordAudit(trx, actor, 'account.create', `account:${id}`, { role, unitId }, now);
     });
   } catch (e) {
@@ -131,12 +129,23 @@ export async function signIn(
     throw new DomainError('unauthenticated', 'the email or the password is wrong');
   }
   throttle.succeed(key);
+  return openSession(db, account, { address: opts.address, userAgent: opts.userAgent, method: 'password' }, now);
+}
+
+/** Starts a session for an account that has proved who it is (a password, or single sign-on). */
+export async function openSession(
+  db: Db,
+  account: { id: string; email: string },
+  opts: { address: string | null; userAgent: string | null; method: 'password' | 'oidc' },
+  now: string,
+): Promise<SignedIn> {
+  const nowMs = Date.parse(now);
   const id = randomBytes(12).toString('hex');
   const secret = randomBytes(32).toString('base64url');
   const csrfToken = randomBytes(24).toString('base64url');
   const expiresAt = new Date(nowMs + SESSION_DAYS * 86_400_000).toISOString();
-  const principal: Principal = { kind: 'session', id: account.id, name: account.email, role: account.role as Role, unitId: account.unit_id };
   await db.transaction().execute(async (trx) => {
+    const principal = await accountPrincipal(trx, account);
     await insertSession(trx, {
       id,
       account_id: account.id,
@@ -148,7 +157,7 @@ export async function signIn(
       address: opts.address,
       user_agent: opts.userAgent?.slice(0, 300) ?? null,
     });
-    await recordAudit(trx, { principal, address: opts.address }, 'session.create', `session:${id}`, {}, now);
+    await recordAudit(trx, { principal, address: opts.address }, 'session.create', `session:${id}`, { method: opts.method }, now);
   });
   return { cookie: `${id}.${secret}`, csrfToken, accountId: account.id, expiresAt };
 }
@@ -171,7 +180,7 @@ export async function authenticateSession(db: Db, cookie: string, now: string): 
   const account = await findAccount(db, s.account_id);
   if (!account || account.disabled_at) return null;
   return {
-    principal: { kind: 'session', id: account.id, name: account.email, role: account.role as Role, unitId: account.unit_id },
+    principal: await accountPrincipal(db, account),
     sessionId: s.id,
     csrfToken: s.csrf_token,
   };
@@ -198,42 +207,76 @@ export async function revokeOwnSession(db: Db, actor: Actor, sessionId: string, 
   });
 }
 
+/** An account as a principal: its grants as they stand now (a grant or revocation takes effect on the next request). */
+export async function accountPrincipal(db: Db, account: { id: string; email: string }): Promise<Principal> {
+  return { kind: 'session', id: account.id, name: account.email, grants: await listGrants(db, account.id) };
+}
+
+const grantedBy = (actor: Actor) => `${actor.principal.kind}:${actor.principal.id}`;
+
 /**
- * Sets an account's role (a grant, or a revocation by granting less). The granter needs authority both over the
- * role and unit given and over the account as it stands — an account outside that reach answers like a missing one
- * (404), so a committee learns nothing of accounts beyond its subtree. Takes effect on the account's next request.
+ * Whether the actor may manage this account's roles at all: the office always; a committee when the account holds a
+ * grant within the committee's subtree, or is linked to a member there. Otherwise the account answers like a
+ * missing one (404), so a committee learns nothing of accounts beyond its subtree.
  */
-export async function grantRole(
+async function loadManagedAccount(db: Db, actor: Actor, accountId: string) {
+  const account = await findAccount(db, accountId);
+  const hidden = new DomainError('not_found', `account '${accountId}' not found`, { field: 'accountId' });
+  if (!account) throw hidden;
+  const grants = await listGrants(db, account.id);
+  if (hasRole(actor.principal, 'office')) return { account, grants };
+  const units = grants.map((g) => g.unitId).filter((u): u is string => u !== null);
+  const member = account.member_id ? await db.selectFrom('members').select('unit_id').where('id', '=', account.member_id).executeTakeFirst() : undefined;
+  if (member) units.push(member.unit_id);
+  for (const unit of units) {
+    if (mayActOnUnit(actor.principal, 'role:grant', unit, await unitAncestors(db, unit))) return { account, grants };
+  }
+  throw hidden;
+}
+
+export interface AccountRoles {
+  accountId: string;
+  email: string;
+  memberId: string | null;
+  grants: Grant[];
+}
+
+/** An account's roles, for whoever may manage them (the office; a committee for accounts in its subtree). */
+export async function getAccountRoles(db: Db, accountId: string, actor: Actor): Promise<AccountRoles> {
+  authorize(actor.principal, 'role:grant');
+  const { account, grants } = await loadManagedAccount(db, actor, accountId);
+  return { accountId: account.id, email: account.email, memberId: account.member_id, grants };
+}
+
+/**
+ * Grants a role at a unit, or revokes one (`revoke: true`). The actor needs authority over the account (see
+ * `loadManagedAccount`) and over the role and unit (`authorizeGrant`). Recorded before → after with the reason;
+ * granting a role already held, or revoking one not held, changes nothing and records nothing.
+ */
+export async function changeRole(
   db: Db,
-  opts: { accountId: string; role: string; unitId?: string | null; reason: string },
+  opts: { accountId: string; role: string; unitId?: string | null; reason: string; revoke?: boolean },
   now: string,
   actor: Actor,
-): Promise<{ accountId: string; role: Role; unitId: string | null }> {
-  if (!(ROLES as readonly string[]).includes(opts.role)) throw new DomainError('invalid_input', `unknown role '${opts.role}'; roles are ${ROLES.join(', ')}`, { field: 'role' });
-  const role = opts.role as Role;
-  const unitId = opts.unitId ?? null;
-  if (isUnitRole(role) !== (unitId !== null)) {
-    throw new DomainError('invalid_input', isUnitRole(role) ? `a ${role} belongs to a unit: give unitId` : `a ${role} is organization-wide; leave unitId out`, { field: 'unitId' });
-  }
-  if (!opts.reason.trim()) throw new DomainError('invalid_input', 'reason: say why (it is recorded)', { field: 'reason' });
+): Promise<AccountRoles & { changed: boolean }> {
+  const grant = checkGrantShape(opts.role, opts.unitId ?? null);
+  const reason = opts.reason.trim();
+  if (!reason) throw new DomainError('invalid_input', 'reason: say why (it is recorded)', { field: 'reason' });
   return db.transaction().execute(async (trx) => {
-    const account = await findAccount(trx, opts.accountId);
-    const hidden = new DomainError('not_found', `account '${opts.accountId}' not found`, { field: 'accountId' });
-    if (!account) throw hidden;
-    try {
-      authorizeGrant(actor.principal, account.role as Role, account.unit_id, account.unit_id ? await unitAncestors(trx, account.unit_id) : []);
-    } catch {
-      throw hidden;
+    const { account, grants } = await loadManagedAccount(trx, actor, opts.accountId);
+    if (grant.unitId && !(await findUnit(trx, grant.unitId))) throw new DomainError('invalid_input', `unitId: unknown unit '${grant.unitId}'`, { field: 'unitId' });
+    authorizeGrant(actor.principal, grant.role, grant.unitId, grant.unitId ? await unitAncestors(trx, grant.unitId) : []);
+    const changed = opts.revoke ? await deleteGrant(trx, account.id, grant) : await insertGrant(trx, account.id, grant, now, grantedBy(actor));
+    const after = await listGrants(trx, account.id);
+    if (changed) {
+      await recordAudit(trx, actor, opts.revoke ? 'role.revoke' : 'role.grant', `account:${account.id}`, {
+        grant,
+        before: formatGrants(grants),
+        after: formatGrants(after),
+        reason,
+      }, now);
     }
-    if (unitId && !(await findUnit(trx, unitId))) throw new DomainError('invalid_input', `unknown unit '${unitId}'`, { field: 'unitId' });
-    authorizeGrant(actor.principal, role, unitId, unitId ? await unitAncestors(trx, unitId) : []);
-    await setAccountRole(trx, account.id, role, unitId);
-    await recordAudit(trx, actor, 'role.grant', `account:${account.id}`, {
-      before: { role: account.role, unitId: account.unit_id },
-      after: { role, unitId },
-      reason: opts.reason.trim(),
-    }, now);
-    return { accountId: account.id, role, unitId };
+    return { accountId: account.id, email: account.email, memberId: account.member_id, grants: after, changed };
   });
 }
 

@@ -13,6 +13,7 @@ import {
   findAccountByMember,
   findLink,
   insertAccount,
+  insertGrant,
   insertLink,
   revokeAllSessions,
   setPasswordHash,
@@ -20,7 +21,7 @@ import {
 } from '../storage/accounts.repository.ts';
 import { recordAudit } from '../storage/audit.repository.ts';
 import { engine, type Db } from '../storage/db.ts';
-import { checkPassword, hashPassword } from './accounts.ts';
+import { accountPrincipal, checkPassword, hashPassword } from './accounts.ts';
 import type { Mailer } from './mailer.ts';
 
 const INVITE_MS = 7 * 86_400_000;
@@ -108,8 +109,9 @@ export async function acceptInvitation(db: Db, token: string, password: string, 
       const member = await trx.selectFrom('members').select(['id', 'unit_id', 'email']).where('id', '=', link.member_id!).executeTakeFirst();
       if (!member || (await findAccountByMember(trx, member.id))) throw new DomainError('conflict', 'this member already has an account; sign in, or reset the password');
       const id = randomBytes(8).toString('hex');
-      await insertAccount(trx, { id, email: member.email.toLowerCase(), password_hash: hash, role: 'member', unit_id: member.unit_id, member_id: member.id, created_at: now, disabled_at: null });
-      const principal: Principal = { kind: 'session', id, name: member.email, role: 'member', unitId: member.unit_id };
+      await insertAccount(trx, { id, email: member.email.toLowerCase(), password_hash: hash, member_id: member.id, created_at: now, disabled_at: null });
+      await insertGrant(trx, id, { role: 'member', unitId: member.unit_id }, now, `invitation:${link.id}`);
+      const principal: Principal = { kind: 'session', id, name: member.email, grants: [{ role: 'member', unitId: member.unit_id }] };
       await recordAudit(trx, { principal, address: null }, 'invitation.accept', `account:${id}`, { memberId: member.id }, now);
       return { accountId: id };
     });
@@ -140,7 +142,7 @@ export async function completePasswordReset(db: Db, token: string, password: str
     await setPasswordHash(trx, link.account_id!, hash);
     const ended = await revokeAllSessions(trx, link.account_id!, now);
     const account = (await findAccount(trx, link.account_id!))!;
-    const principal: Principal = { kind: 'session', id: account.id, name: account.email, role: account.role as Principal['role'], unitId: account.unit_id };
+    const principal = await accountPrincipal(trx, account);
     await recordAudit(trx, { principal, address: null }, 'password.reset', `account:${link.account_id}`, { sessionsEnded: ended }, now);
   });
 }

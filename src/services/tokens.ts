@@ -4,7 +4,7 @@
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { DomainError } from '../domain/errors.ts';
-import { isUnitRole, ROLES, type Principal, type Role } from '../domain/policy.ts';
+import { checkGrantShape, type Principal, type Role } from '../domain/policy.ts';
 import { findUnit } from '../storage/units.repository.ts';
 import { CONSOLE_ACTOR, type Actor } from '../domain/audit.ts';
 import { recordAudit } from '../storage/audit.repository.ts';
@@ -19,17 +19,7 @@ export async function createToken(
   now: string,
   actor: Actor = CONSOLE_ACTOR,
 ): Promise<{ id: string; token: string }> {
-  if (!(ROLES as readonly string[]).includes(opts.role)) {
-    throw new DomainError('invalid_input', `unknown role '${opts.role}'; roles are ${ROLES.join(', ')}`, { field: 'role' });
-  }
-  const role = opts.role as Role;
-  const unitId = opts.unitId ?? null;
-  if (isUnitRole(role) && !unitId) {
-    throw new DomainError('invalid_input', `a ${role} token belongs to a unit: give --unit ID`, { field: 'unit' });
-  }
-  if (!isUnitRole(role) && unitId) {
-    throw new DomainError('invalid_input', `a ${role} token is organization-wide; leave --unit out`, { field: 'unit' });
-  }
+  const { role, unitId } = checkGrantShape(opts.role, opts.unitId ?? null, 'unit');
   if (unitId && !(await findUnit(db, unitId))) throw new DomainError('invalid_input', `unknown unit '${unitId}'`, { field: 'unit' });
   if (!opts.name.trim()) throw new DomainError('invalid_input', 'a token needs a name saying who or what uses it', { field: 'name' });
   const id = randomBytes(8).toString('hex');
@@ -51,7 +41,7 @@ export async function authenticateToken(db: Db, token: string): Promise<Principa
   const a = Buffer.from(sha256(m[2]!), 'hex');
   const b = Buffer.from(record.secretHash, 'hex');
   if (a.length !== b.length || !timingSafeEqual(a, b)) return null;
-  return { kind: 'token', id: record.id, name: record.name, role: record.role as Role, unitId: record.unitId };
+  return { kind: 'token', id: record.id, name: record.name, grants: [{ role: record.role as Role, unitId: record.unitId }] };
 }
 
 export async function getTokens(db: Db): Promise<Array<Omit<TokenRecord, 'secretHash'>>> {

@@ -1,3 +1,4 @@
+import type { Grant, Role } from '../domain/policy.ts';
 import type { Db } from './db.ts';
 import type { AccountsTable, OneTimeLinksTable, SessionsTable } from './schema.ts';
 
@@ -67,6 +68,25 @@ export async function useLink(db: Db, id: string, now: string): Promise<boolean>
   return Number(r.numUpdatedRows) > 0;
 }
 
-export async function setAccountRole(db: Db, accountId: string, role: string, unitId: string | null): Promise<void> {
-  await db.updateTable('accounts').set({ role, unit_id: unitId }).where('id', '=', accountId).execute();
+export const grantId = (accountId: string, g: Grant) => `${accountId}/${g.role}/${g.unitId ?? '*'}`;
+
+export async function listGrants(db: Db, accountId: string): Promise<Grant[]> {
+  const rows = await db.selectFrom('account_roles').select(['role', 'unit_id']).where('account_id', '=', accountId).orderBy('id').execute();
+  return rows.map((r) => ({ role: r.role as Role, unitId: r.unit_id }));
+}
+
+/** Adds a grant; false when the account already held it. */
+export async function insertGrant(db: Db, accountId: string, g: Grant, now: string, grantedBy: string): Promise<boolean> {
+  const r = await db
+    .insertInto('account_roles')
+    .values({ id: grantId(accountId, g), account_id: accountId, role: g.role, unit_id: g.unitId, granted_at: now, granted_by: grantedBy })
+    .onConflict((oc) => oc.column('id').doNothing())
+    .executeTakeFirst();
+  return Number(r.numInsertedOrUpdatedRows ?? 0n) > 0;
+}
+
+/** Removes a grant; false when the account did not hold it. */
+export async function deleteGrant(db: Db, accountId: string, g: Grant): Promise<boolean> {
+  const r = await db.deleteFrom('account_roles').where('id', '=', grantId(accountId, g)).executeTakeFirst();
+  return Number(r.numDeletedRows) > 0;
 }

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Actor, AuditAction, AuditEvent } from '../domain/audit.ts';
-import type { Role } from '../domain/policy.ts';
+import { formatGrants, parseGrants, type Role } from '../domain/policy.ts';
 import type { Db } from './db.ts';
 
 /**
@@ -22,8 +22,9 @@ export async function recordAudit(db: Db, actor: Actor, action: AuditAction, tar
       at: now,
       actor_kind: actor.principal.kind,
       actor_id: actor.principal.id,
-      actor_role: actor.principal.role,
-      actor_unit_id: actor.principal.unitId,
+      // The roles the actor held when acting, as `committee@d11,secretary@b1` (the column predates several roles).
+      actor_role: formatGrants(actor.principal.grants),
+      actor_unit_id: null,
       address: actor.address,
       action,
       target,
@@ -41,7 +42,7 @@ export async function listAuditEvents(db: Db, opts: { after?: { at: string; id: 
   return rows.map((r) => ({
     id: r.id,
     at: r.at,
-    actor: { kind: r.actor_kind as AuditEvent['actor']['kind'], id: r.actor_id, role: r.actor_role as Role, unitId: r.actor_unit_id, address: r.address },
+    actor: { kind: r.actor_kind as AuditEvent['actor']['kind'], id: r.actor_id, grants: r.actor_unit_id === null ? parseGrants(r.actor_role) : [{ role: r.actor_role as Role, unitId: r.actor_unit_id }], address: r.address },
     action: r.action as AuditAction,
     target: r.target,
     detail: JSON.parse(r.detail) as Record<string, unknown>,

@@ -94,7 +94,9 @@ export interface AuditEventsTable {
   at: string;
   actor_kind: string;
   actor_id: string;
+  /** The actor's grants when acting: `committee@d11,secretary@b1` (`none` for an account with no role left). */
   actor_role: string;
+  /** Unused since several roles per account (kept null); older rows held the single role's unit here. */
   actor_unit_id: string | null;
   address: string | null;
   action: string;
@@ -105,13 +107,23 @@ export interface AuditEventsTable {
 export interface AccountsTable {
   id: string;
   email: string;
+  /** `scrypt$…`, or `!` for an account that signs in only through single sign-on. */
   password_hash: string;
-  role: string;
-  unit_id: string | null;
   member_id: string | null;
   created_at: string;
   disabled_at: string | null;
 }
+export interface AccountRolesTable {
+  /** `<account>/<role>/<unit or *>` */
+  id: string;
+  account_id: string;
+  role: string;
+  unit_id: string | null;
+  granted_at: string;
+  /** Who granted it: `<kind>:<id>` of the principal (`migration` for grants carried over). */
+  granted_by: string;
+}
+
 export interface SessionsTable {
   id: string;
   account_id: string;
@@ -138,6 +150,7 @@ export interface OneTimeLinksTable {
 export interface Database {
   one_time_links: OneTimeLinksTable;
   accounts: AccountsTable;
+  account_roles: AccountRolesTable;
   sessions: SessionsTable;
   audit_events: AuditEventsTable;
   units: UnitsTable;

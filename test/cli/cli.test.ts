@@ -49,9 +49,9 @@ describe('plenum CLI', () => {
   it('exports the audit log as JSON lines', () => {
     const r = plenum('audit');
     expect(r.code).toBe(0);
-    const events = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { action: string; actor: { kind: string; role: string } });
+    const events = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { action: string; actor: { kind: string; grants: Array<{ role: string }> } });
     expect(events.map((e) => e.action)).toEqual(['units.import', 'members.import', 'discussion.create', 'discussion.open', 'report.submit']);
-    expect(events.every((e) => e.actor.kind === 'cli' && e.actor.role === 'office')).toBe(true);
+    expect(events.every((e) => e.actor.kind === 'cli' && e.actor.grants[0]?.role === 'office')).toBe(true);
   });
 
   it('prints a new token alone on the last line', () => {

@@ -18,7 +18,7 @@ const ANCESTORS: Record<string, string[]> = {
 };
 
 const HOME: Record<Role, string | null> = { office: null, commission: null, observer: null, committee: 'd11', secretary: 'b1', member: 'b1' };
-const who = (role: Role): Principal => ({ kind: 'token', id: role, name: role, role, unitId: HOME[role] });
+const who = (role: Role): Principal => ({ kind: 'token', id: role, name: role, grants: [{ role, unitId: HOME[role] }] });
 
 // For each role: the target unit standing in each relation to the role's unit (committee d11, secretary b1).
 const TARGETS = {
@@ -62,6 +62,70 @@ describe('authorization matrix: submitting a branch report', () => {
   }
 });
 
+// Reading a report's text and history: wider than writing (a member her own branch, an observer everything).
+const EXPECTED_READ: Record<Role, Record<Relation, boolean>> = {
+  office: { own: true, descendant: true, ancestor: true, sibling: true, 'other branch': true },
+  commission: { own: true, descendant: true, ancestor: true, sibling: true, 'other branch': true },
+  observer: { own: true, descendant: true, ancestor: true, sibling: true, 'other branch': true },
+  committee: { own: true, descendant: true, ancestor: false, sibling: false, 'other branch': false },
+  secretary: { own: true, descendant: false, ancestor: false, sibling: false, 'other branch': false },
+  member: { own: true, descendant: false, ancestor: false, sibling: false, 'other branch': false },
+};
+
+// Who has not reported, with contacts: the office everywhere, a committee below it, nobody else.
+const EXPECTED_PROGRESS: Record<Role, Record<Relation, boolean>> = {
+  office: { own: true, descendant: true, ancestor: true, sibling: true, 'other branch': true },
+  committee: { own: true, descendant: true, ancestor: false, sibling: false, 'other branch': false },
+  commission: { own: false, descendant: false, ancestor: false, sibling: false, 'other branch': false },
+  observer: { own: false, descendant: false, ancestor: false, sibling: false, 'other branch': false },
+  secretary: { own: false, descendant: false, ancestor: false, sibling: false, 'other branch': false },
+  member: { own: false, descendant: false, ancestor: false, sibling: false, 'other branch': false },
+};
+
+for (const [permission, expected] of [
+  ['report:read', EXPECTED_READ],
+  ['progress:read', EXPECTED_PROGRESS],
+  ['roll:read', EXPECTED_PROGRESS],
+] as const) {
+  describe(`authorization matrix: ${permission} on a unit`, () => {
+    for (const role of ROLES) {
+      for (const relation of Object.keys(TARGETS) as Relation[]) {
+        const pick = TARGETS[relation];
+        const unit = role === 'committee' ? pick.committee : role === 'secretary' || role === 'member' ? pick.secretary : pick.other;
+        if (unit === null) continue;
+        it(`${role} × ${permission} × ${relation} (${unit}) → ${expected[role][relation] ? 'allow' : 'deny'}`, () => {
+          expect(allowed(() => authorizeOnUnit(who(role), permission, unit, ANCESTORS[unit]!))).toBe(expected[role][relation]);
+        });
+      }
+    }
+  });
+}
+
+describe('authorization matrix: an account holding several roles', () => {
+  // A member of b1 who is also secretary of b1 and sits on the d12 committee.
+  const multi: Principal = { kind: 'session', id: 'a', name: 'a', grants: [{ role: 'member', unitId: 'b1' }, { role: 'secretary', unitId: 'b1' }, { role: 'committee', unitId: 'd12' }] };
+  const cases: Array<[Permission, string, boolean]> = [
+    ['report:submit', 'b1', true], // as secretary
+    ['report:submit', 'b3', true], // as committee of d12
+    ['report:submit', 'b2', false], // neither
+    ['report:submit', 'd11', false],
+    ['roll:read', 'b3', true],
+    ['roll:read', 'b1', false], // a secretary does not read the roll, even of her own branch
+    ['report:read', 'b1', true],
+    ['report:read', 'b5', false],
+  ];
+  for (const [permission, unit, ok] of cases) {
+    it(`member@b1 + secretary@b1 + committee@d12 × ${permission} × ${unit} → ${ok ? 'allow' : 'deny'}`, () => {
+      expect(allowed(() => authorizeOnUnit(multi, permission, unit, ANCESTORS[unit]!))).toBe(ok);
+    });
+  }
+  it('an account with every role revoked may still see its own sessions, and nothing else', () => {
+    const none: Principal = { kind: 'session', id: 'n', name: 'n', grants: [] };
+    expect(allowed(() => authorize(none, 'account:own'))).toBe(true);
+    for (const p of Object.keys(PERMISSIONS) as Permission[]) if (p !== 'public' && p !== 'account:own') expect(allowed(() => authorize(none, p))).toBe(false);
+  });
+});
+
 describe('authorization matrix: organization-wide actions', () => {
   const EXPECTED: Record<Exclude<Permission, 'public' | 'report:submit'>, Role[]> = {
     'roll:write': ['office'],
@@ -72,6 +136,8 @@ describe('authorization matrix: organization-wide actions', () => {
     'account:own': ['office', 'committee', 'secretary', 'commission', 'member', 'observer'],
     'invitation:send': ['office'],
     'role:grant': ['office', 'committee'],
+    'report:read': ['office', 'committee', 'secretary', 'commission', 'member', 'observer'],
+    'progress:read': ['office', 'committee'],
   };
   for (const [permission, roles] of Object.entries(EXPECTED) as Array<[Permission, Role[]]>) {
     for (const role of ROLES) {
@@ -82,7 +148,20 @@ describe('authorization matrix: organization-wide actions', () => {
   }
 
   it('covers every permission the policy declares', () => {
-    expect(Object.keys(PERMISSIONS).sort()).toEqual(['account:own', 'audit:read', 'discussion:write', 'invitation:send', 'public', 'report:submit', 'role:grant', 'roll:read', 'roll:write', 'token:manage']);
+    expect(Object.keys(PERMISSIONS).sort()).toEqual([
+      'account:own',
+      'audit:read',
+      'discussion:write',
+      'invitation:send',
+      'progress:read',
+      'public',
+      'report:read',
+      'report:submit',
+      'role:grant',
+      'roll:read',
+      'roll:write',
+      'token:manage',
+    ]);
   });
 
   it('refuses anyone without credentials (401), and lets anyone read public things', () => {

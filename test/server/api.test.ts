@@ -217,7 +217,7 @@ describe.each(ENGINES)('HTTP API on %s', (engine) => {
     expect((await send(secretary, 'b1')).statusCode).toBe(201);
     const other = await send(secretary, 'b2');
     expect(other.statusCode).toBe(403);
-    expect(other.json().error).toMatchObject({ code: 'forbidden', field: 'unitId', message: expect.stringMatching(/secretary may act for 'b1' only, not for unit 'b2'/) });
+    expect(other.json().error).toMatchObject({ code: 'forbidden', field: 'unitId', message: expect.stringMatching(/as secretary for 'b1' only, not for unit 'b2'/) });
     expect((await send(committee, 'b2')).statusCode).toBe(201);
     expect((await send(committee, 'b3')).statusCode).toBe(403);
     expect((await send(committee, 'r1')).statusCode).toBe(403);

@@ -35,7 +35,7 @@ describe.each(ENGINES)('audit log on %s', (engine) => {
 
     const r = await app.inject({ url: '/api/v1/audit?limit=1000', headers: auth(office) });
     expect(r.statusCode).toBe(200);
-    const events = r.json().items as Array<{ action: string; target: string; actor: { id: string; role: string; address: string | null }; detail: Record<string, unknown> }>;
+    const events = r.json().items as Array<{ action: string; target: string; actor: { id: string; grants: unknown[]; address: string | null }; detail: Record<string, unknown> }>;
     const mine = events.filter((e) => e.actor.id === officeId);
     expect(mine.map((e) => `${e.action} ${e.target}`)).toEqual([
       'units.import units',
@@ -46,7 +46,7 @@ describe.each(ENGINES)('audit log on %s', (engine) => {
       'report.submit report:d1/b1',
       'report.correct report:d1/b1',
     ]);
-    for (const e of mine) expect(e.actor).toMatchObject({ role: 'office', address: '127.0.0.1' });
+    for (const e of mine) expect(e.actor).toMatchObject({ grants: [{ role: 'office', unitId: null }], address: '127.0.0.1' });
     expect(mine[1]!.detail).toEqual({ rows: 166, created: 166, updated: 0 });
     expect(mine[6]!.detail).toMatchObject({ version: 2, before: { version: 1, present: 23 }, after: { present: 30 } });
     const text = JSON.stringify(events);

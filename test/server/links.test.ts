@@ -72,7 +72,7 @@ describe.each(ENGINES)('invitations and password resets by email on %s', (engine
     const signIn = await app.inject({ method: 'POST', url: '/api/v1/session', payload: { email: 'anna@example.org', password: PASSWORD } });
     expect(signIn.statusCode).toBe(200);
     const me = await app.inject({ url: '/api/v1/session', headers: { cookie: String(signIn.headers['set-cookie']).split(';')[0]! } });
-    expect(me.json()).toMatchObject({ role: 'member', unitId: 'b1' });
+    expect(me.json()).toMatchObject({ grants: [{ role: 'member', unitId: 'b1' }] });
     const own = await app.inject({ url: '/api/v1/session/member', headers: { cookie: String(signIn.headers['set-cookie']).split(';')[0]! } });
     expect(own.json()).toEqual({ id: 'm1', unitId: 'b1', name: 'Anna', email: 'anna@example.org', status: 'member' });
     // Inviting again skips those who have an account.

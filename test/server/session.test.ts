@@ -37,7 +37,7 @@ describe.each(ENGINES)('accounts and sessions on %s', (engine) => {
     expect(setCookie).toMatch(/^plenum_session=[0-9a-f]{24}\.[A-Za-z0-9_-]{43}; Path=\/; HttpOnly; SameSite=Lax; Max-Age=\d+$/);
     expect(setCookie).not.toMatch(/Secure/); // plain HTTP here; Secure when served over TLS
     const me = await app.inject({ url: '/api/v1/session', headers: { cookie: cookieOf(r) } });
-    expect(me.json()).toMatchObject({ email: 'office@example.org', role: 'office', csrfToken: r.json().csrfToken });
+    expect(me.json()).toMatchObject({ email: 'office@example.org', grants: [{ role: 'office', unitId: null }], csrfToken: r.json().csrfToken });
   });
 
   it('needs the CSRF token on writes made with the cookie', async () => {
@@ -120,17 +120,28 @@ describe.each(ENGINES)('accounts and sessions on %s', (engine) => {
     expect((await app.inject({ url: '/api/v1/audit', headers })).statusCode).toBe(403);
   });
 
-  it('lets the office grant roles anywhere and a committee within its subtree, recording each grant', async () => {
+  it('lets the office grant and revoke roles anywhere and a committee within its subtree, recording each act', async () => {
     // Units were imported by the previous test.
     const { id: anna } = await createAccount(store.db, { email: 'anna@example.org', password: PASSWORD, role: 'member', unitId: 'b1' }, T0);
     const { id: hq } = await createAccount(store.db, { email: 'hq@example.org', password: PASSWORD, role: 'office' }, T0);
     await createAccount(store.db, { email: 'd11@example.org', password: PASSWORD, role: 'committee', unitId: 'd11' }, T0);
     const committee = await signIn(PASSWORD, 'd11@example.org');
     const headers = { cookie: cookieOf(committee), 'x-csrf-token': committee.json().csrfToken };
-    const grant = (account: string, body: Record<string, unknown>) => app.inject({ method: 'PUT', url: `/api/v1/accounts/${account}/role`, headers, payload: body });
+    const grant = (account: string, body: Record<string, unknown>, revoke = false) =>
+      app.inject({ method: 'POST', url: `/api/v1/accounts/${account}/roles${revoke ? '/revoke' : ''}`, headers, payload: body });
 
     const ok = await grant(anna, { role: 'secretary', unitId: 'b1', reason: 'elected secretary at the meeting of 5 January' });
-    expect(ok.json()).toEqual({ accountId: anna, role: 'secretary', unitId: 'b1' });
+    // A second role beside the first: Anna stays a member of b1 and is now its secretary too.
+    expect(ok.json()).toEqual({
+      accountId: anna,
+      email: 'anna@example.org',
+      memberId: null,
+      grants: [{ role: 'member', unitId: 'b1' }, { role: 'secretary', unitId: 'b1' }],
+      changed: true,
+    });
+    expect((await grant(anna, { role: 'secretary', unitId: 'b1', reason: 'again' })).json().changed).toBe(false); // already held: nothing recorded
+    expect((await app.inject({ url: `/api/v1/accounts/${anna}/roles`, headers })).json().grants).toHaveLength(2);
+    expect((await app.inject({ url: `/api/v1/accounts/${hq}/roles`, headers })).statusCode).toBe(404);
     expect((await grant(anna, { role: 'secretary', unitId: 'b3', reason: 'x' })).statusCode).toBe(403); // outside d11
     expect((await grant(anna, { role: 'office', reason: 'x' })).statusCode).toBe(403); // organization-wide
     expect((await grant(hq, { role: 'observer', reason: 'demote the office' })).statusCode).toBe(404); // beyond its reach: as if absent
@@ -140,10 +151,22 @@ describe.each(ENGINES)('accounts and sessions on %s', (engine) => {
     // Anna now reports for b1 with her own session.
     const annaIn = await signIn(PASSWORD, 'anna@example.org');
     const annaHeaders = { cookie: cookieOf(annaIn), 'x-csrf-token': annaIn.json().csrfToken };
-    expect((await app.inject({ url: '/api/v1/session', headers: annaHeaders })).json()).toMatchObject({ role: 'secretary', unitId: 'b1' });
+    expect((await app.inject({ url: '/api/v1/session', headers: annaHeaders })).json().grants).toContainEqual({ role: 'secretary', unitId: 'b1' });
     const audit = await store.db.selectFrom('audit_events').selectAll().where('action', '=', 'role.grant').execute();
     expect(audit).toHaveLength(1);
-    expect(JSON.parse(audit[0]!.detail)).toEqual({ before: { role: 'member', unitId: 'b1' }, after: { role: 'secretary', unitId: 'b1' }, reason: 'elected secretary at the meeting of 5 January' });
+    expect(JSON.parse(audit[0]!.detail)).toEqual({
+      grant: { role: 'secretary', unitId: 'b1' },
+      before: 'member@b1',
+      after: 'member@b1,secretary@b1',
+      reason: 'elected secretary at the meeting of 5 January',
+    });
+
+    // Revoked, Anna's own next request no longer carries the role: her report is refused.
+    const revoked = await grant(anna, { role: 'secretary', unitId: 'b1', reason: 'resigned as secretary on 9 January' }, true);
+    expect(revoked.json()).toMatchObject({ grants: [{ role: 'member', unitId: 'b1' }], changed: true });
+    expect((await app.inject({ url: '/api/v1/session', headers: annaHeaders })).json().grants).toEqual([{ role: 'member', unitId: 'b1' }]);
+    const revokes = await store.db.selectFrom('audit_events').selectAll().where('action', '=', 'role.revoke').execute();
+    expect(JSON.parse(revokes[0]!.detail)).toMatchObject({ before: 'member@b1,secretary@b1', after: 'member@b1', reason: 'resigned as secretary on 9 January' });
   });
 
   it('refuses writes without a session or token, storing nothing', async () => {

@@ -2,7 +2,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { DomainError } from '../../domain/errors.ts';
-import { ErrorBody } from '../../schemas/common.ts';
+import { ErrorBody, Grant } from '../../schemas/common.ts';
 import { listAuditEvents } from '../../storage/audit.repository.ts';
 import type { AppContext } from '../app.ts';
 
@@ -10,7 +10,7 @@ const AuditEvent = z
   .object({
     id: z.string(),
     at: z.string(),
-    actor: z.object({ kind: z.string(), id: z.string(), role: z.string(), unitId: z.string().nullable(), address: z.string().nullable() }),
+    actor: z.object({ kind: z.string(), id: z.string(), grants: z.array(Grant), address: z.string().nullable() }),
     action: z.string(),
     target: z.string(),
     detail: z.record(z.string(), z.unknown()),

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { hasRole } from '../../domain/policy.ts';
 import { ErrorBody, Id } from '../../schemas/common.ts';
 import { ReportAccepted, ReportInput, ReportVersion } from '../../schemas/report.ts';
 import { getReportHistory } from '../../services/reports.ts';
@@ -16,7 +17,7 @@ export const reportRoutes =
           max: ctx.reportsPerMinute,
           timeWindow: 60_000,
           keyGenerator: (req) => req.principal?.id ?? req.ip,
-          allowList: (req) => req.principal?.role === 'office',
+          allowList: (req) => hasRole(req.principal, 'office'),
         },
       },
       schema: {

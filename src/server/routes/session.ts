@@ -2,8 +2,8 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { DomainError } from '../../domain/errors.ts';
-import { getOwnRollEntry, getOwnSessions, grantRole, revokeOwnSession, signIn } from '../../services/accounts.ts';
-import { ErrorBody, Id } from '../../schemas/common.ts';
+import { changeRole, getAccountRoles, getOwnRollEntry, getOwnSessions, revokeOwnSession, signIn } from '../../services/accounts.ts';
+import { ErrorBody, Grant, Id, Text } from '../../schemas/common.ts';
 import { actorOf, SESSION_COOKIE, type AppContext } from '../app.ts';
 
 const SignedIn = z.object({ accountId: z.string(), csrfToken: z.string(), expiresAt: z.string() }).meta({ id: 'SignedIn' });
@@ -47,12 +47,12 @@ export const sessionRoutes =
       schema: {
         summary: 'Who is signed in (and the CSRF token for writes)',
         tags: ['accounts'],
-        response: { 200: z.object({ accountId: z.string(), email: z.string(), role: z.string(), unitId: z.string().nullable(), csrfToken: z.string() }), 401: ErrorBody, 404: ErrorBody },
+        response: { 200: z.object({ accountId: z.string(), email: z.string(), grants: z.array(Grant), csrfToken: z.string() }), 401: ErrorBody, 404: ErrorBody },
       },
       handler: async (req) => {
         if (!req.session) throw new DomainError('not_found', 'no session: this request was not made with a session cookie');
         const p = req.principal!;
-        return { accountId: p.id, email: p.name, role: p.role, unitId: p.unitId, csrfToken: req.session.csrfToken };
+        return { accountId: p.id, email: p.name, grants: [...p.grants], csrfToken: req.session.csrfToken };
       },
     });
 
@@ -90,18 +90,42 @@ export const sessionRoutes =
       },
     });
 
-    app.put('/accounts/:id/role', {
+    const AccountParams = z.object({ id: z.string().regex(/^[0-9a-f]{16}$/, 'is not an account id') });
+    const AccountRoles = z.object({ accountId: z.string(), email: z.string(), memberId: z.string().nullable(), grants: z.array(Grant) });
+    const RoleChange = z.object({ role: z.string().max(40), unitId: Id.nullable().optional(), reason: Text(2000, { min: 1 }) }).strict();
+
+    app.get('/accounts/:id/roles', {
       config: { policy: 'role:grant' },
       schema: {
-        summary: "Set an account's role: the office anywhere, a committee within its subtree; recorded with the reason",
+        summary: "An account's roles (the office; a committee for accounts within its subtree)",
         tags: ['accounts'],
         security: [{ bearer: [] }],
-        params: z.object({ id: z.string().regex(/^[0-9a-f]{16}$/, 'is not an account id') }),
-        body: z.object({ role: z.string().max(40), unitId: Id.nullable().optional(), reason: z.string().min(1).max(2000) }).strict(),
-        response: { 200: z.object({ accountId: z.string(), role: z.string(), unitId: z.string().nullable() }), 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody },
+        params: AccountParams,
+        response: { 200: AccountRoles, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody },
       },
-      handler: async (req) => grantRole(ctx.store.db, { accountId: req.params.id, role: req.body.role, unitId: req.body.unitId ?? null, reason: req.body.reason }, ctx.now(), actorOf(req)),
+      handler: async (req) => getAccountRoles(ctx.store.db, req.params.id, actorOf(req)),
     });
+
+    for (const [path, revoke] of [
+      ['/accounts/:id/roles', false],
+      ['/accounts/:id/roles/revoke', true],
+    ] as const) {
+      app.post(path, {
+        config: { policy: 'role:grant' },
+        schema: {
+          summary: revoke
+            ? 'Revoke a role an account holds at a unit: the office anywhere, a committee within its subtree; recorded with the reason'
+            : 'Grant an account a role at a unit (an account may hold several): the office anywhere, a committee within its subtree; recorded with the reason',
+          tags: ['accounts'],
+          security: [{ bearer: [] }],
+          params: AccountParams,
+          body: RoleChange,
+          response: { 200: AccountRoles.extend({ changed: z.boolean() }), 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody },
+        },
+        handler: async (req) =>
+          changeRole(ctx.store.db, { accountId: req.params.id, role: req.body.role, unitId: req.body.unitId ?? null, reason: req.body.reason, revoke }, ctx.now(), actorOf(req)),
+      });
+    }
 
     app.delete('/sessions/:id', {
       config: { policy: 'account:own' },
