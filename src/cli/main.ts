@@ -4,7 +4,8 @@
  * Whoever can open the database is the office (see CONSOLE in src/domain/policy.ts).
  */
 import { Command, Option } from 'commander';
-import { CONSOLE } from '../domain/policy.ts';
+import { CONSOLE, formatGrants } from '../domain/policy.ts';
+import { CONSOLE_ACTOR } from '../domain/audit.ts';
 import { describeTally, formatShare } from '../domain/shares.ts';
 import { DiscussionInput } from '../schemas/discussion.ts';
 import { ReportInput } from '../schemas/report.ts';
@@ -14,7 +15,7 @@ import { importUnitsCsv } from '../services/import-units.ts';
 import { getReportHistory, submitReport } from '../services/reports.ts';
 import { getTally, recountTally } from '../services/tally.ts';
 import { createToken, getTokens, revoke } from '../services/tokens.ts';
-import { createAccount } from '../services/accounts.ts';
+import { changeRole, createAccount, resolveAccountId } from '../services/accounts.ts';
 import { migrateToLatest, storeFromEnvironment, type Store } from '../storage/db.ts';
 import { listStatuses } from '../storage/members.repository.ts';
 import { setStatus } from '../services/statuses.ts';
@@ -179,7 +180,7 @@ export function buildCli(): Command {
     .option('--discussion <id>', 'the discussion (default: the only open one)')
     .addOption(dbOption())
     .action((unitId: string, opts: { discussion?: string; db?: string }) =>
-      withStore(opts, async (s) => printJson(await getReportHistory(s.db, await defaultDiscussion(s, opts.discussion), unitId))),
+      withStore(opts, async (s) => printJson(await getReportHistory(s.db, await defaultDiscussion(s, opts.discussion), unitId, CONSOLE))),
     );
 
   program
@@ -259,6 +260,23 @@ export function buildCli(): Command {
         process.stdout.write(`created account ${a.id} (${opts.role}${opts.unit ? ` for unit ${opts.unit}` : ''}); sign in at POST /api/v1/session\n`);
       }),
     );
+  for (const revoke of [false, true]) {
+    account
+      .command(revoke ? 'revoke ACCOUNT' : 'grant ACCOUNT')
+      .description(revoke ? 'take a role back from an account (by id or email), with the reason recorded' : 'give an account (by id or email) another role, with the reason recorded; an account may hold several')
+      .requiredOption('--role <role>', 'office, committee, secretary, commission, member or observer')
+      .option('--unit <id>', 'the unit, for a committee, secretary or member')
+      .requiredOption('--reason <text>', 'why (recorded in the audit log)')
+      .addOption(dbOption())
+      .action((ref: string, opts: { role: string; unit?: string; reason: string; db?: string }) =>
+        withStore(opts, async (s) => {
+          const accountId = await resolveAccountId(s.db, ref);
+          const r = await changeRole(s.db, { accountId, role: opts.role, unitId: opts.unit ?? null, reason: opts.reason, revoke }, now(), CONSOLE_ACTOR);
+          const roles = formatGrants(r.grants);
+          process.stdout.write(`${r.changed ? (revoke ? 'revoked' : 'granted') : revoke ? 'not held; nothing changed' : 'already held; nothing changed'}: ${r.email} now holds ${roles}\n`);
+        }),
+      );
+  }
 
   program
     .command('audit')

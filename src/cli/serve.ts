@@ -5,6 +5,7 @@ import { countUnits } from '../storage/units.repository.ts';
 import { getDiscussions } from '../services/discussions.ts';
 import { DomainError } from '../domain/errors.ts';
 import { progressBar } from './io.ts';
+import { ensureWebBuild } from './web-build.ts';
 
 const isEmpty = async (store: Store) => (await countUnits(store.db)) === 0 && (await getDiscussions(store.db, new Date().toISOString())).length === 0;
 
@@ -67,6 +68,8 @@ async function takeLock(path: string): Promise<() => void> {
 export async function serve(opts: { db?: string; port: string; host: string; demoIfEmpty?: boolean }): Promise<void> {
   const port = Number(opts.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new DomainError('invalid_input', `--port must be a port number, got '${opts.port}'`, { field: 'port' });
+  // The web app: built here when missing or stale (unless PLENUM_WEB_DIST points at a build made elsewhere).
+  if (!process.env.PLENUM_WEB_DIST) await ensureWebBuild();
   let store = storeFromEnvironment(opts);
   await migrateToLatest(store);
   if (opts.demoIfEmpty) store = await loadDemoIfEmpty(store);

@@ -14,6 +14,22 @@ export interface Rules {
   quorum: number;
   /** Whose majority adopts a position: of the votes cast for positions (abstentions not counted) or of those present. */
   majority: Majority;
+  /**
+   * Privacy of small units: the figures (attendance, votes, what was adopted) of a unit whose frozen voting roll —
+   * for a tally, the subtree's — is below this size are shown only to those who may read its reports, never publicly.
+   * 0 or absent: every unit's figures are public.
+   */
+  publicMinUnitSize?: number | undefined;
+}
+
+/**
+ * Whether a unit's figures are withheld from a viewer who may not read its reports: only when the discussion sets a
+ * minimum and the unit (or subtree) has fewer voting members. Aggregates of many units are shown; note that
+ * subtracting published sibling figures from a parent's can still narrow a small unit down (docs/security.md).
+ */
+export function isSmallUnitWithheld(rules: Pick<Rules, 'publicMinUnitSize'>, votingMembers: number): boolean {
+  const min = rules.publicMinUnitSize ?? 0;
+  return min > 0 && votingMembers < min;
 }
 
 export interface Position {

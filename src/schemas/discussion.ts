@@ -18,6 +18,13 @@ export const QuestionInput = z.object({
 export const RulesInput = z.object({
   quorum: z.number({ error: 'must be a number' }).min(0, 'must be between 0 and 1').max(1, 'must be between 0 and 1'),
   majority: z.enum(['votes-cast', 'present'], { error: "must be 'votes-cast' or 'present'" }),
+  publicMinUnitSize: z
+    .number({ error: 'must be a number' })
+    .int('must be a whole number')
+    .min(0, 'must be 0 or more')
+    .max(10_000, 'must be at most 10,000')
+    .optional()
+    .describe("units with fewer voting members than this show their figures only to those who may read their reports; 0 or absent: all public"),
 }).strict();
 
 export const DiscussionInput = z

@@ -35,11 +35,16 @@ export const ReportVersion = z
     version: z.number().int(),
     current: z.boolean(),
     meetingDate: z.string(),
-    present: z.number().int(),
-    votes: z.record(z.string(), z.object({ positions: z.record(z.string(), z.number().int()), abstain: z.number().int() })),
-    resolution: z.string(),
-    quorate: z.boolean(),
-    adopted: z.record(z.string(), z.string().nullable()),
+    present: z.number().int().nullable().describe('null when withheld'),
+    votes: z.record(z.string(), z.object({ positions: z.record(z.string(), z.number().int()), abstain: z.number().int() })).nullable().describe('null when withheld'),
+    resolution: z
+      .string()
+      .nullable()
+      .describe("the resolution's text, for those who may read this unit's reports (its members and secretary, committees above it, observers, the office and the commission); null for others"),
+    resolutionSha256: z.string().describe('SHA-256 of the resolution text (UTF-8), hex: anyone can check a text shown elsewhere against it'),
+    quorate: z.boolean().nullable().describe('null when withheld'),
+    adopted: z.record(z.string(), z.string().nullable()).nullable().describe('null when withheld'),
+    withheld: z.boolean().describe("true when the unit has fewer voting members than the discussion's publicMinUnitSize and the reader may not read its reports"),
     submittedAt: z.string(),
     roll: z.number().int(),
   })

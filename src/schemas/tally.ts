@@ -16,11 +16,14 @@ export const Tally = z
     provisional: z.boolean().describe('true while reporting is still open'),
     unitsTotal: z.number().int(),
     unitsReported: z.number().int(),
-    unitsQuorate: z.number().int(),
+    unitsQuorate: z.number().int().nullable().describe('null when withheld'),
     membersTotal: z.number().int(),
     membersReported: z.number().int(),
-    present: z.number().int(),
-    questions: z.record(z.string(), QuestionTally),
+    present: z.number().int().nullable().describe('null when withheld'),
+    questions: z.record(z.string(), QuestionTally).nullable().describe('null when withheld'),
+    withheld: z
+      .boolean()
+      .describe("true when the unit (with its subtree) has fewer voting members than the discussion's publicMinUnitSize and the reader may not read its reports: only coverage is shown"),
   })
   .meta({ id: 'Tally' });
 export type Tally = z.infer<typeof Tally>;

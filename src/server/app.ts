@@ -22,14 +22,18 @@ import { getTally } from '../services/tally.ts';
 import { authenticateToken } from '../services/tokens.ts';
 import { authenticateSession, LoginThrottle } from '../services/accounts.ts';
 import { mailerFromEnvironment, type Mailer } from '../services/mailer.ts';
+import { OidcRelyingParty, oidcConfigFromEnvironment, type OidcConfig } from '../services/oidc.ts';
 import { engine, type Store } from '../storage/db.ts';
 import { errorBody, HTTP_STATUS } from './http-errors.ts';
 import { TallyHub } from './live.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { sessionRoutes } from './routes/session.ts';
 import { linkRoutes } from './routes/links.ts';
+import { oidcRoutes } from './routes/oidc.ts';
 import { discussionRoutes } from './routes/discussions.ts';
 import { homeRoutes } from './routes/home.ts';
+import { registerWebApp } from './web.ts';
+import { progressRoutes } from './routes/progress.ts';
 import { reportRoutes } from './routes/reports.ts';
 import { rollRoutes } from './routes/roll.ts';
 import { tallyRoutes } from './routes/tally.ts';
@@ -61,6 +65,8 @@ export interface AppOptions {
   reportsPerMinute?: number;
   /** Where email goes (invitations, resets). Default: SMTP_URL, or standard error in development. */
   mailer?: Mailer;
+  /** Single sign-on (OpenID Connect); null: off. Default: the OIDC_* variables (off without OIDC_ISSUER). */
+  oidc?: OidcConfig | null;
 }
 
 export const SESSION_COOKIE = 'plenum_session';
@@ -74,6 +80,8 @@ export interface AppContext {
   hub: TallyHub;
   /** Reports arriving together are written in batches (group commit). */
   reports: ReportBatcher;
+  /** Single sign-on, when configured. */
+  oidc: OidcRelyingParty | null;
 }
 
 export type App = FastifyInstance;
@@ -82,13 +90,19 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   const now = opts.now ?? (() => new Date().toISOString());
   const hub = new TallyHub(opts.store, (discussionId, unitId) => getTally(opts.store.db, discussionId, unitId, now()), (e) => app.log.warn({ err: e }, 'live updates'));
   const reportsPerMinute = opts.reportsPerMinute ?? (Number(process.env.PLENUM_REPORTS_PER_MINUTE) || 120);
-  const ctx: AppContext = { store: opts.store, now, hub, reports: new ReportBatcher(opts.store.db), reportsPerMinute, throttle: new LoginThrottle(), mailer: opts.mailer ?? mailerFromEnvironment() };
+  const oidcConfig = opts.oidc === undefined ? oidcConfigFromEnvironment() : opts.oidc;
+  const oidc = oidcConfig ? new OidcRelyingParty(oidcConfig, (reason) => app.log.warn({ reason }, 'single sign-on: discovery failed')) : null;
+  const ctx: AppContext = { store: opts.store, now, hub, reports: new ReportBatcher(opts.store.db), reportsPerMinute, throttle: new LoginThrottle(), mailer: opts.mailer ?? mailerFromEnvironment(), oidc };
   const app = Fastify({
     logger: opts.logger
       ? {
           level: opts.logger === true ? 'info' : opts.logger.level,
           ...(opts.logger === true ? {} : { stream: opts.logger.stream }),
           redact: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-csrf-token"]', 'res.headers["set-cookie"]'],
+          // The single sign-on callback's query carries the authorization code and state: logged without it.
+          serializers: {
+            req: (req) => ({ method: req.method, url: withoutSecretQuery(req.url), version: req.headers?.['accept-version'] as string | undefined, host: req.host, remoteAddress: req.ip, remotePort: req.socket?.remotePort }),
+          },
         }
       : false,
     bodyLimit: 1024 * 1024,
@@ -196,13 +210,16 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true });
 
   await app.register(homeRoutes(ctx));
+  await registerWebApp(app, process.env.PLENUM_WEB_DIST || undefined);
   await app.register(rollRoutes(ctx), { prefix: '/api/v1' });
   await app.register(discussionRoutes(ctx), { prefix: '/api/v1' });
   await app.register(reportRoutes(ctx), { prefix: '/api/v1' });
+  await app.register(progressRoutes(ctx), { prefix: '/api/v1' });
   await app.register(tallyRoutes(ctx), { prefix: '/api/v1' });
   await app.register(auditRoutes(ctx), { prefix: '/api/v1' });
   await app.register(sessionRoutes(ctx), { prefix: '/api/v1' });
   await app.register(linkRoutes(ctx), { prefix: '/api/v1' });
+  await app.register(oidcRoutes(ctx), { prefix: '/api/v1' });
 
   if (opts.live !== false) {
     await ctx.hub.start();
@@ -228,6 +245,11 @@ async function principalOf(ctx: AppContext, req: FastifyRequest): Promise<Princi
     throw new DomainError('unauthenticated', 'the bearer token is malformed, unknown or revoked');
   }
   return principal;
+}
+
+/** A URL as logged: the single sign-on callback's query (code, state) left out. */
+function withoutSecretQuery(url: string): string {
+  return url.startsWith('/api/v1/session/oidc/callback?') ? '/api/v1/session/oidc/callback?…' : url;
 }
 
 /** Who is acting, for the audit log: the request's principal and address. */

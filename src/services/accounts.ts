@@ -280,6 +280,13 @@ export async function changeRole(
   });
 }
 
+/** An account named by id or by email (the console's way of naming one). */
+export async function resolveAccountId(db: Db, ref: string): Promise<string> {
+  const account = ref.includes('@') ? await findAccountByEmail(db, ref.trim().toLowerCase()) : await findAccount(db, ref);
+  if (!account) throw new DomainError('not_found', `no account '${ref}'`, { field: 'account' });
+  return account.id;
+}
+
 /** The roll entry an account is linked to (by its invitation), for the member herself. */
 export async function getOwnRollEntry(db: Db, accountId: string) {
   const account = await findAccount(db, accountId);

@@ -4,7 +4,8 @@
  */
 import { createHash } from 'node:crypto';
 import { DomainError, notFound } from '../domain/errors.ts';
-import { authorizeOnUnit, CONSOLE, type Principal } from '../domain/policy.ts';
+import { isSmallUnitWithheld } from '../domain/discussion.ts';
+import { authorizeOnUnit, CONSOLE, mayActOnUnit, type Principal } from '../domain/policy.ts';
 import { recordAudit } from '../storage/audit.repository.ts';
 import { checkReportCounts, deriveOutcome, type ReportInput } from '../domain/report.ts';
 import { isZeroDelta, tallyDelta } from '../domain/tally.ts';
@@ -205,31 +206,42 @@ export interface ReportHistoryEntry {
   version: number;
   current: boolean;
   meetingDate: string;
-  present: number;
-  votes: ReportInput['votes'];
-  resolution: string;
-  quorate: boolean;
-  adopted: Record<string, string | null>;
+  present: number | null;
+  votes: ReportInput['votes'] | null;
+  resolution: string | null;
+  resolutionSha256: string;
+  quorate: boolean | null;
+  adopted: Record<string, string | null> | null;
+  withheld: boolean;
   submittedAt: string;
   roll: number;
 }
 
-/** Every version of a unit's report, oldest first. Nothing is overwritten: corrections are new versions. */
-export async function getReportHistory(db: Db, discussionId: string, unitId: string): Promise<ReportHistoryEntry[]> {
+/**
+ * Every version of a unit's report, oldest first, as this reader may see it (`null`: anyone). Nothing is overwritten:
+ * corrections are new versions. The counts are public — except a small unit's, under the discussion's
+ * `publicMinUnitSize` — and the resolution's text goes to those who may read the unit's reports (`report:read`);
+ * everyone gets its SHA-256.
+ */
+export async function getReportHistory(db: Db, discussionId: string, unitId: string, viewer: Principal | null): Promise<ReportHistoryEntry[]> {
   const d = await getDiscussion(db, discussionId);
   const unit = await findFrozenUnit(db, discussionId, unitId);
   if (!unit) throw notFound('unit', unitId, 'unitId');
+  const reader = mayActOnUnit(viewer, 'report:read', unitId, unit.ancestors);
+  const withheld = !reader && isSmallUnitWithheld(d.definition.rules, unit.roll);
   const versions = await listReportVersions(db, discussionId, unitId, d.definition.questions.map((q) => q.id));
   return versions.map((r) => ({
     unitId,
     version: r.version,
     current: r.isCurrent,
     meetingDate: r.meetingDate,
-    present: r.present,
-    votes: r.votes,
-    resolution: r.resolution,
-    quorate: r.outcome.quorate,
-    adopted: r.outcome.adopted,
+    present: withheld ? null : r.present,
+    votes: withheld ? null : r.votes,
+    resolution: reader ? r.resolution : null,
+    resolutionSha256: createHash('sha256').update(r.resolution, 'utf8').digest('hex'),
+    quorate: withheld ? null : r.outcome.quorate,
+    adopted: withheld ? null : r.outcome.adopted,
+    withheld,
     submittedAt: r.submittedAt,
     roll: unit.roll,
   }));

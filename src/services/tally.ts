@@ -1,5 +1,7 @@
 /** Reading the live tally of any subtree, and recounting it from scratch (the check the incremental tally must pass). */
+import { isSmallUnitWithheld } from '../domain/discussion.ts';
 import { DomainError, notFound } from '../domain/errors.ts';
+import { mayActOnUnit, type Principal } from '../domain/policy.ts';
 import { contributionOf, recount, type TallyCounts } from '../domain/tally.ts';
 import { inSnapshot, type Db } from '../storage/db.ts';
 import { findFrozenUnit, listFrozenUnits, type DiscussionRecord } from '../storage/discussions.repository.ts';
@@ -14,12 +16,48 @@ export interface TallyView extends TallyCounts {
   provisional: boolean;
 }
 
-export async function getTally(db: Db, discussionId: string, unitId: string | undefined, now: string): Promise<TallyView> {
+/** A tally as a reader sees it: a small unit's figures are withheld from those who may not read its reports. */
+export type ReaderTally =
+  | (TallyView & { withheld: false })
+  | (Omit<TallyView, 'present' | 'unitsQuorate' | 'questions'> & { present: null; unitsQuorate: null; questions: null; withheld: true });
+
+/**
+ * The tally for a reader (`null`: anyone, not signed in). Under the discussion's `publicMinUnitSize`, a unit or subtree
+ * with fewer voting members shows only its coverage to readers who may not read its reports.
+ */
+export async function readTallyAs(db: Db, viewer: Principal | null, discussionId: string, unitId: string | undefined, now: string): Promise<ReaderTally> {
+  const d = await openDiscussionRecord(db, discussionId);
+  const target = unitId ?? d.rootUnitId!;
+  const t = await tallyOf(db, d, target, now);
+  if (!isSmallUnitWithheld(d.definition.rules, t.membersTotal)) return { ...t, withheld: false };
+  const unit = viewer ? await findFrozenUnit(db, discussionId, target) : undefined;
+  return asReader(t, viewer, unit);
+}
+
+/** Applies the small-unit rule to a tally the caller has read, for a reader; `unit` gives the ancestors. */
+export function asReader(t: TallyView, viewer: Principal | null, unit: { ancestors: string[] } | undefined, rules?: DiscussionRecord['definition']['rules']): ReaderTally {
+  if (rules && !isSmallUnitWithheld(rules, t.membersTotal)) return { ...t, withheld: false };
+  if (viewer && unit && mayActOnUnit(viewer, 'report:read', t.unitId, unit.ancestors)) return { ...t, withheld: false };
+  return { ...t, present: null, unitsQuorate: null, questions: null, withheld: true };
+}
+
+/** The discussion, refused with 409 unless it is open (a draft has no frozen roll and no tally). */
+export async function openDiscussionRecord(db: Db, discussionId: string): Promise<DiscussionRecord> {
   const d = await getDiscussion(db, discussionId);
   if (d.state !== 'open' || !d.rootUnitId) {
     throw new DomainError('discussion_not_open', `discussion '${discussionId}' is not open yet; its tally starts when it opens and the roll is frozen`);
   }
-  const target = unitId ?? d.rootUnitId;
+  return d;
+}
+
+export async function getTally(db: Db, discussionId: string, unitId: string | undefined, now: string): Promise<TallyView> {
+  const d = await openDiscussionRecord(db, discussionId);
+  return tallyOf(db, d, unitId ?? d.rootUnitId!, now);
+}
+
+/** One unit's tally in an open discussion the caller has already read. */
+export async function tallyOf(db: Db, d: DiscussionRecord, target: string, now: string): Promise<TallyView> {
+  const discussionId = d.definition.id;
   const stored = (await readTally(db, d.definition, target)) ?? (await leafTally(db, d, target));
   return {
     discussionId,

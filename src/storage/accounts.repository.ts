@@ -90,3 +90,18 @@ export async function deleteGrant(db: Db, accountId: string, g: Grant): Promise<
   const r = await db.deleteFrom('account_roles').where('id', '=', grantId(accountId, g)).executeTakeFirst();
   return Number(r.numDeletedRows) > 0;
 }
+
+/** The accounts holding a role at each of these units (e.g. the secretaries of unreported branches), with emails. */
+export async function listRoleHolders(db: Db, role: string, unitIds: readonly string[]): Promise<Array<{ unitId: string; accountId: string; email: string }>> {
+  if (unitIds.length === 0) return [];
+  const rows = await db
+    .selectFrom('account_roles as g')
+    .innerJoin('accounts as a', 'a.id', 'g.account_id')
+    .select(['g.unit_id', 'a.id', 'a.email'])
+    .where('g.role', '=', role)
+    .where('g.unit_id', 'in', [...unitIds])
+    .where('a.disabled_at', 'is', null)
+    .orderBy('a.email')
+    .execute();
+  return rows.map((r) => ({ unitId: r.unit_id!, accountId: r.id, email: r.email }));
+}

@@ -66,7 +66,7 @@ export async function markDiscussionOpen(db: Db, id: string, rootUnitId: string,
 }
 
 export async function insertFrozenUnits(db: Db, discussionId: string, units: readonly FrozenUnit[]): Promise<void> {
-  for (const chunk of chunks(units, 8)) {
+  for (const chunk of chunks(units, 9)) {
     await db
       .insertInto('discussion_units')
       .values(
@@ -79,13 +79,17 @@ export async function insertFrozenUnits(db: Db, discussionId: string, units: rea
           roll: u.roll,
           depth: u.depth,
           ancestors: JSON.stringify(u.ancestors),
+          search_name: foldForSearch(u.name),
         })),
       )
       .execute();
   }
 }
 
-function toFrozenUnit(r: Omit<DiscussionUnitsTable, 'discussion_id'>): FrozenUnit {
+/** Case-insensitive in every script, and blind to accents' combining marks' encoding (NFC). */
+export const foldForSearch = (s: string) => s.normalize('NFC').toLocaleLowerCase('und');
+
+function toFrozenUnit(r: Omit<DiscussionUnitsTable, 'discussion_id' | 'search_name'>): FrozenUnit {
   return {
     unitId: r.unit_id,
     parentId: r.parent_id,
@@ -113,7 +117,7 @@ export async function findFrozenUnitWithCurrentVersion(
   discussionId: string,
   unitId: string,
 ): Promise<(FrozenUnit & { currentVersion: number | null }) | undefined> {
-  const { rows } = await sql<Omit<DiscussionUnitsTable, 'discussion_id'> & { version: number | null }>`
+  const { rows } = await sql<Omit<DiscussionUnitsTable, 'discussion_id' | 'search_name'> & { version: number | null }>`
     select u.unit_id, u.parent_id, u.name, u.kind, u.roll, u.depth, u.ancestors, r.version
     from discussion_units u
     left join reports r on r.discussion_id = u.discussion_id and r.unit_id = u.unit_id and r.is_current = 1
@@ -125,4 +129,87 @@ export async function findFrozenUnitWithCurrentVersion(
 export async function listFrozenUnits(db: Db, discussionId: string): Promise<FrozenUnit[]> {
   const rows = await db.selectFrom('discussion_units').selectAll().where('discussion_id', '=', discussionId).execute();
   return rows.map(toFrozenUnit);
+}
+
+/** `%`, `_` and `\` are LIKE wildcards or the escape; unit ids may contain `_`. */
+const likeLiteral = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+/**
+ * Units of a subtree (the unit itself included) with voting members and no current report, ordered by id, after a
+ * cursor. The subtree is pre-filtered with LIKE on the stored ancestor list and checked exactly afterwards.
+ */
+export async function listUnreportedUnits(
+  db: Db,
+  discussionId: string,
+  under: string,
+  opts: { after?: string | undefined; limit: number },
+): Promise<FrozenUnit[]> {
+  const out: FrozenUnit[] = [];
+  let after = opts.after;
+  for (;;) {
+    let q = db
+      .selectFrom('discussion_units as u')
+      .leftJoin('reports as r', (j) => j.onRef('r.discussion_id', '=', 'u.discussion_id').onRef('r.unit_id', '=', 'u.unit_id').on('r.is_current', '=', 1))
+      .select(['u.unit_id', 'u.parent_id', 'u.name', 'u.kind', 'u.roll', 'u.depth', 'u.ancestors'])
+      .where('u.discussion_id', '=', discussionId)
+      .where('u.roll', '>', 0)
+      .where('r.unit_id', 'is', null)
+      .where((eb) => eb.or([eb('u.unit_id', '=', under), eb('u.ancestors', 'like', sql<string>`${`%"${likeLiteral(under)}"%`} escape '\\'`)]));
+    if (after !== undefined) q = q.where('u.unit_id', '>', after);
+    const rows = await q.orderBy('u.unit_id').limit(opts.limit).execute();
+    for (const r of rows) {
+      const u = toFrozenUnit(r);
+      if (u.unitId === under || u.ancestors.includes(under)) out.push(u);
+      if (out.length === opts.limit) return out;
+    }
+    if (rows.length < opts.limit) return out;
+    after = rows[rows.length - 1]!.unit_id;
+  }
+}
+
+export interface UnitListing {
+  unit: FrozenUnit;
+  reported: boolean;
+}
+
+/**
+ * A page of a discussion's units, by name then id, after a cursor: the children of `parent`, or — with a search
+ * text — every unit below `parent` whose name contains it (case-insensitive). Optionally only units that have (or have
+ * not) reported; "not reported" counts only units that may report (roll ≥ 1).
+ */
+export async function listUnitsPage(
+  db: Db,
+  discussionId: string,
+  opts: { parent: string; search?: string | undefined; reported?: boolean | undefined; after?: { name: string; id: string } | undefined; limit: number },
+): Promise<UnitListing[]> {
+  const out: UnitListing[] = [];
+  let after = opts.after;
+  for (;;) {
+    let q = db
+      .selectFrom('discussion_units as u')
+      .leftJoin('reports as r', (j) => j.onRef('r.discussion_id', '=', 'u.discussion_id').onRef('r.unit_id', '=', 'u.unit_id').on('r.is_current', '=', 1))
+      .select(['u.unit_id', 'u.parent_id', 'u.name', 'u.kind', 'u.roll', 'u.depth', 'u.ancestors', 'r.version'])
+      .where('u.discussion_id', '=', discussionId);
+    if (opts.search) {
+      q = q
+        .where('u.search_name', 'like', sql<string>`${`%${likeLiteral(foldForSearch(opts.search))}%`} escape '\\'`)
+        .where('u.ancestors', 'like', sql<string>`${`%"${likeLiteral(opts.parent)}"%`} escape '\\'`);
+    } else {
+      q = q.where('u.parent_id', '=', opts.parent);
+    }
+    if (opts.reported === true) q = q.where('r.version', 'is not', null);
+    if (opts.reported === false) q = q.where('r.version', 'is', null).where('u.roll', '>', 0);
+    const a = after;
+    if (a) q = q.where((eb) => eb.or([eb('u.name', '>', a.name), eb.and([eb('u.name', '=', a.name), eb('u.unit_id', '>', a.id)])]));
+    const rows = await q.orderBy('u.name').orderBy('u.unit_id').limit(opts.limit).execute();
+    for (const r of rows) {
+      const unit = toFrozenUnit(r);
+      // The LIKE on ancestors is a pre-filter; this is the exact subtree check.
+      if (!opts.search || unit.ancestors.includes(opts.parent)) out.push({ unit, reported: r.version !== null });
+      if (out.length === opts.limit) return out;
+    }
+    if (rows.length < opts.limit) return out;
+    const last = rows[rows.length - 1]!;
+    after = { name: last.name, id: last.unit_id };
+  }
 }

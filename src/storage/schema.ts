@@ -21,6 +21,8 @@ export interface DiscussionUnitsTable {
   roll: number;
   depth: number;
   ancestors: string;
+  /** The name folded for search (`foldForSearch`); null never after 2026-11-26T05. */
+  search_name: string | null;
 }
 export interface ReportsTable {
   discussion_id: string;

@@ -62,6 +62,26 @@ describe('plenum CLI', () => {
     expect(plenum('token', 'create', '--role', 'pope', '--name', 'x').stderr).toMatch(/unknown role 'pope'/);
   });
 
+  it('creates an account and grants and revokes its roles, by email, with a reason', () => {
+    const env = { PLENUM_PASSWORD: 'a long enough password' };
+    const create = spawnSync(process.execPath, ['bin/plenum.js', 'account', 'create', '--email', 'anna@example.org', '--role', 'member', '--unit', 'b1'], {
+      encoding: 'utf8',
+      env: { ...process.env, ...env, PLENUM_DB: db, DATABASE_URL: '' },
+    });
+    expect(create.stdout).toMatch(/^created account [0-9a-f]{16} \(member for unit b1\)/);
+    expect(plenum('account', 'grant', 'anna@example.org', '--role', 'secretary', '--unit', 'b1', '--reason', 'elected 5 January').stdout).toBe(
+      'granted: anna@example.org now holds member@b1,secretary@b1\n',
+    );
+    expect(plenum('account', 'grant', 'anna@example.org', '--role', 'secretary', '--unit', 'b1', '--reason', 'again').stdout).toMatch(/^already held; nothing changed/);
+    expect(plenum('account', 'revoke', 'anna@example.org', '--role', 'member', '--unit', 'b1', '--reason', 'moved away').stdout).toBe(
+      'revoked: anna@example.org now holds secretary@b1\n',
+    );
+    const bad = plenum('account', 'grant', 'anna@example.org', '--role', 'secretary', '--reason', 'x');
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/unitId: a secretary belongs to a unit/);
+    expect(plenum('account', 'grant', 'nobody@example.org', '--role', 'office', '--reason', 'x').stderr).toMatch(/no account 'nobody@example.org'/);
+  });
+
   it('names the line and column of a bad CSV row and exits non-zero, storing nothing', () => {
     const bad = file('bad-units.csv', 'id,parent_id,name,kind\nx1,root,X,branch\nx2,nowhere,Y,branch\n');
     const r = plenum('units', 'import', bad);

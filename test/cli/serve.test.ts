@@ -41,8 +41,9 @@ describe('plenum serve --demo-if-empty', () => {
     const tally = await (await fetch(`${base}/api/v1/discussions/d1924/tally`)).json();
     expect(tally).toMatchObject({ discussionId: 'd1924', unitId: 'cc', provisional: true });
     expect(tally.unitsReported).toBeGreaterThan(3000);
-    const home = await (await fetch(`${base}/`)).text();
-    expect(home).toMatch(/Provisional/);
+    const app = await (await fetch(`${base}/d/d1924`)).text();
+    expect(app).toMatch(/<div id="root">/); // the web app, built on first start
+    expect(await (await fetch(`${base}/summary`)).text()).toMatch(/Provisional/); // the page without JavaScript
     expect((await fetch(`${base}/api/docs`)).status).toBe(200);
   });
 

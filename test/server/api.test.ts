@@ -75,7 +75,7 @@ describe.each(ENGINES)('HTTP API on %s', (engine) => {
     r = await app.inject({ url: '/api/v1/discussions/d1/tally?unit=r2' });
     expect(r.json()).toMatchObject({ unitId: 'r2', unitsReported: 0, membersTotal: 80 });
 
-    const home = await app.inject({ url: '/' });
+    const home = await app.inject({ url: '/summary' });
     expect(home.statusCode).toBe(200);
     expect(home.body).toContain('25.3% (40 of 158)');
     expect(home.body).not.toMatch(/Member \d|@example\.org/);

@@ -3,6 +3,7 @@
  * SQLite file (the server and the CLI), readers during a stream of reports. On PostgreSQL these run on separate
  * connections of the pool, truly in parallel.
  */
+import { CONSOLE } from '../../src/domain/policy.ts';
 import { spawn } from 'node:child_process';
 import { openStore } from '../../src/storage/db.ts';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -48,7 +49,7 @@ describe.each(ENGINES)('acting at once on %s', (engine) => {
     );
     expect(new Set(results.map((r) => JSON.stringify(r.accepted))).size).toBe(1);
     expect(results.filter((r) => !r.replayed)).toHaveLength(1);
-    expect(await getReportHistory(db, 'd1', 'b1')).toHaveLength(1);
+    expect(await getReportHistory(db, 'd1', 'b1', CONSOLE)).toHaveLength(1);
   });
 
   it('opens a discussion once when two offices click at once', async () => {
@@ -134,7 +135,7 @@ describe.each(ENGINES)('acting at once on %s', (engine) => {
     ]);
     const codes = results.map((r) => (r.status === 'fulfilled' ? `v${r.value.accepted.version}${r.value.replayed ? ' replay' : ''}` : (r.reason as DomainError).code));
     expect(codes).toEqual(['v1', 'v1 replay', 'invalid_input', 'v2', 'version_conflict', 'v1', 'invalid_input']);
-    expect((await getReportHistory(db, 'd1', 'b3')).map((v) => v.present)).toEqual([20, 21]);
+    expect((await getReportHistory(db, 'd1', 'b3', CONSOLE)).map((v) => v.present)).toEqual([20, 21]);
     const t = await getTally(db, 'd1', undefined, T1);
     expect(t).toMatchObject({ unitsReported: 3, present: 23 + 21 + 30 });
     const { discussionId: _d, unitId: _u, asOf: _a, provisional: _p, ...counts } = t;

@@ -1,3 +1,4 @@
+import { CONSOLE } from '../../src/domain/policy.ts';
 import { describe, expect, it } from 'vitest';
 import type { DomainError } from '../../src/domain/errors.ts';
 import { refusal } from '../support/refusal.ts';
@@ -43,7 +44,7 @@ describe.each(ENGINES)('branch reports on %s', (engine) => {
     expect(stale.code).toBe('version_conflict');
     const c = await submit({ present: 30, votes: { q1: { positions: { cc: 10, opp: 18 }, abstain: 2 } }, supersedes: 1 });
     expect(c.accepted).toMatchObject({ version: 2, adopted: { q1: 'opp' } });
-    const history = await getReportHistory(current().db, 'd1', 'b1');
+    const history = await getReportHistory(current().db, 'd1', 'b1', CONSOLE);
     expect(history.map((h) => [h.version, h.current, h.present])).toEqual([
       [1, false, 23],
       [2, true, 30],
@@ -64,7 +65,7 @@ describe.each(ENGINES)('branch reports on %s', (engine) => {
     const a = await submit({}, { key: 'k-1' });
     const b = await submit({}, { key: 'k-1' });
     expect(b).toEqual({ accepted: a.accepted, replayed: true, affectedUnitIds: [] });
-    expect(await getReportHistory(current().db, 'd1', 'b1')).toHaveLength(1);
+    expect(await getReportHistory(current().db, 'd1', 'b1', CONSOLE)).toHaveLength(1);
     const reused = await refusal(submit({ present: 24 }, { key: 'k-1' }));
     expect(reused.code).toBe('idempotency_key_reused');
     expect((await getTally(current().db, 'd1', undefined, T1)).present).toBe(23);
@@ -89,7 +90,7 @@ describe.each(ENGINES)('branch reports on %s', (engine) => {
       expect(e.message).toMatch(message);
     }
     expect(await getTally(current().db, 'd1', undefined, T1)).toEqual(before);
-    expect(await getReportHistory(current().db, 'd1', 'b1')).toEqual([]);
+    expect(await getReportHistory(current().db, 'd1', 'b1', CONSOLE)).toEqual([]);
   });
 
   it('accepts reports only from opening until reportingClosesAt', async () => {
@@ -138,7 +139,7 @@ describe.each(ENGINES)('branch reports on %s', (engine) => {
     expect(won).toHaveLength(1);
     expect(lost).toHaveLength(1);
     expect((lost[0]!.reason as DomainError).code).toBe('version_conflict');
-    const history = await getReportHistory(current().db, 'd1', 'b1');
+    const history = await getReportHistory(current().db, 'd1', 'b1', CONSOLE);
     expect(history.map((h) => h.version)).toEqual([1, 2]);
     const t = await getTally(current().db, 'd1', undefined, T1);
     expect(t.present).toBe(history[1]!.present);

@@ -2,6 +2,7 @@
  * The invariant the whole product rests on: after any sequence of submissions, corrections and refusals, the tally
  * maintained incrementally equals a from-scratch recount — for every unit of the tree, on both engines.
  */
+import { CONSOLE } from '../../src/domain/policy.ts';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isDomainError } from '../../src/domain/errors.ts';
@@ -61,7 +62,7 @@ describe.each(ENGINES)('incremental tally = recount on %s', (engine) => {
         await openDiscussion(store.db, id, T0);
         let accepted = 0;
         for (const s of steps) {
-          const history = await getReportHistory(store.db, id, s.unit);
+          const history = await getReportHistory(store.db, id, s.unit, CONSOLE);
           const current = history.at(-1)?.version;
           const supersedes = s.supersedes === 'none' ? undefined : s.supersedes === 'wrong' ? (current ?? 0) + 5 : current;
           const votes: Record<string, { positions: Record<string, number>; abstain: number }> = {};

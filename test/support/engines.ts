@@ -44,7 +44,8 @@ export async function newStore(engine: EngineName): Promise<Store & { dispose():
       },
     });
   }
-  const schema = `t_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
+  // t_<run>_<random>: the run's own prefix, so a run's teardown drops its schemas and never another run's.
+  const schema = `t_${process.env.PLENUM_TEST_RUN ?? 'x'}_${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`;
   const admin = new pg.Client({ connectionString: PG_URL });
   await admin.connect();
   await admin.query(`create schema ${schema}`);

@@ -1,5 +1,5 @@
 /**
- * `/`: a plain page until the web app lands — what this server holds, each open discussion's headline figures with
+ * `/summary`: a plain page without JavaScript (for curl, old phones and screen scrapers) — what this server holds, each open discussion's headline figures with
  * their numerators and denominators, and links to the API docs and the raw tally. Counts only; no personal data.
  */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
@@ -22,7 +22,7 @@ export const homeRoutes =
       handler: async () => ({ ok: true, engine: ctx.store.engine }),
     });
 
-    app.get('/', {
+    app.get('/summary', {
       config: { policy: 'public' },
       schema: { hide: true },
       handler: async (_req, reply) => {

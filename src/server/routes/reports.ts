@@ -51,11 +51,11 @@ export const reportRoutes =
     app.get('/discussions/:id/units/:unitId/reports', {
       config: { policy: 'public' },
       schema: {
-        summary: "Every version of a unit's report, oldest first",
+        summary: "Every version of a unit's report, oldest first: counts for everyone, the resolution's text for those who may read the unit's reports",
         tags: ['reports'],
         params: z.object({ id: Id, unitId: Id }),
         response: { 200: z.array(ReportVersion), 404: ErrorBody },
       },
-      handler: async (req) => getReportHistory(ctx.store.db, req.params.id, req.params.unitId),
+      handler: async (req) => getReportHistory(ctx.store.db, req.params.id, req.params.unitId, req.principal),
     });
   };

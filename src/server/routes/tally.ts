@@ -2,7 +2,9 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ErrorBody, Id } from '../../schemas/common.ts';
 import { Tally } from '../../schemas/tally.ts';
-import { getTally } from '../../services/tally.ts';
+import { DomainError } from '../../domain/errors.ts';
+import { readTallyAs } from '../../services/tally.ts';
+import { listUnits } from '../../services/unit-listing.ts';
 import type { AppContext } from '../app.ts';
 import { figuresKey } from '../live.ts';
 
@@ -26,9 +28,43 @@ export const tallyRoutes =
         tags: ['tally'],
         params: z.object({ id: Id }),
         querystring: query,
-        response: { 200: Tally, 404: ErrorBody, 409: ErrorBody },
+        response: { 200: Tally, 400: ErrorBody, 404: ErrorBody, 409: ErrorBody },
       },
-      handler: async (req) => getTally(ctx.store.db, req.params.id, req.query.unit, ctx.now()),
+      handler: async (req) => readTallyAs(ctx.store.db, req.principal, req.params.id, req.query.unit, ctx.now()),
+    });
+
+    const ListedTally = Tally.extend({}).describe('the same figures as GET …/tally for this unit');
+    const Listed = z.object({
+      id: z.string(),
+      name: z.string(),
+      kind: z.string(),
+      parentId: z.string().nullable(),
+      ancestors: z.array(z.string()).describe('root first'),
+      roll: z.number().int().describe("voting members on this unit's own frozen roll"),
+      reported: z.boolean(),
+      tally: ListedTally,
+    });
+    app.get('/discussions/:id/units', {
+      config: { policy: 'public' },
+      schema: {
+        summary: 'Drill down: the units below a unit (or a name search below it), each with its tally, paged',
+        description:
+          'Without `q`: the children of `parent` (default: the root). With `q`: every unit below `parent` whose name contains `q`, case-insensitively. `reported=true|false` keeps units that have (or, among units with voting members, have not) reported. Ordered by name; pass `next` back as `cursor`.',
+        tags: ['tally'],
+        params: z.object({ id: Id }),
+        querystring: z.object({
+          parent: Id.optional(),
+          q: z.string().max(200).optional(),
+          reported: z.enum(['true', 'false']).optional(),
+          limit: z.coerce.number().int().min(1).max(200).default(50),
+          cursor: z.string().max(1000).optional(),
+        }),
+        response: { 200: z.object({ parent: Listed.omit({ reported: true }), items: z.array(Listed), next: z.string().nullable() }), 400: ErrorBody, 404: ErrorBody, 409: ErrorBody },
+      },
+      handler: async (req) => {
+        const { parent, q, reported, limit, cursor } = req.query;
+        return listUnits(ctx.store.db, req.principal, req.params.id, { parent, q, reported: reported === undefined ? undefined : reported === 'true', limit, cursor }, ctx.now());
+      },
     });
 
     app.get('/discussions/:id/tally/stream', {
@@ -43,7 +79,10 @@ export const tallyRoutes =
       handler: async (req, reply) => {
         const { id } = req.params;
         // Fail before the stream starts, with a normal error answer, if the discussion or unit is unknown.
-        const { unitId } = await getTally(ctx.store.db, id, req.query.unit, ctx.now());
+        const { unitId, withheld } = await readTallyAs(ctx.store.db, req.principal, id, req.query.unit, ctx.now());
+        if (withheld) {
+          throw new DomainError('forbidden', `unit '${unitId}' is below the discussion's minimum size for public figures; sign in as someone who may read its reports`, { field: 'unit' });
+        }
         reply.hijack();
         const res = reply.raw;
         res.writeHead(200, {

@@ -1,0 +1,41 @@
+/**
+ * The page map. Public pages and the secretary's pages are in the main bundle; the office pages are a separate chunk
+ * loaded on first visit (code-split). One route per line; each page lives in web/src/pages or web/src/office.
+ */
+import { lazy, Suspense } from 'react';
+import { Route, Switch } from 'wouter';
+import { Layout } from './components/Layout.tsx';
+import { Loading } from './components/Status.tsx';
+import { Home } from './pages/Home.tsx';
+import { Dashboard } from './pages/Dashboard.tsx';
+import { DiscussionPage } from './pages/DiscussionPage.tsx';
+import { ReportPage, ReceiptPage } from './pages/ReportPage.tsx';
+import { SignInPage, AcceptInvitationPage, ResetPage, AccountPage } from './pages/AccountPages.tsx';
+import { NotFound } from './pages/NotFound.tsx';
+
+const Office = lazy(() => import('./office/Office.tsx'));
+
+export function App() {
+  return (
+    <Layout>
+      <Suspense fallback={<Loading />}>
+        <Switch>
+          <Route path="/" component={Home} />
+          <Route path="/d/:id">{(p) => <Dashboard discussionId={p.id} />}</Route>
+          <Route path="/d/:id/u/:unitId">{(p) => <Dashboard discussionId={p.id} unitId={p.unitId} />}</Route>
+          <Route path="/d/:id/about">{(p) => <DiscussionPage discussionId={p.id} />}</Route>
+          <Route path="/d/:id/report">{(p) => <ReportPage discussionId={p.id} />}</Route>
+          <Route path="/d/:id/report/:unitId/receipt/:version">{(p) => <ReceiptPage discussionId={p.id} unitId={p.unitId} version={Number(p.version)} />}</Route>
+          <Route path="/signin" component={SignInPage} />
+          <Route path="/accept" component={AcceptInvitationPage} />
+          <Route path="/reset" component={ResetPage} />
+          <Route path="/account" component={AccountPage} />
+          <Route path="/office" nest>
+            <Office />
+          </Route>
+          <Route component={NotFound} />
+        </Switch>
+      </Suspense>
+    </Layout>
+  );
+}

@@ -1,0 +1,70 @@
+/** The frame of every page: skip link, header with navigation and language, the main landmark, footer. */
+import type { ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link } from 'wouter';
+import { LANGUAGES } from '../i18n.ts';
+import { holds, useSession } from '../session.tsx';
+
+export function Layout({ children }: { children: ReactNode }) {
+  const { t, i18n } = useTranslation();
+  const { session, signOut } = useSession();
+  const office = holds(session, 'office') || holds(session, 'committee');
+  return (
+    <>
+      <a className="skip" href="#main">
+        {t('nav.skip')}
+      </a>
+      <header className="site">
+        <div className="wrap">
+          <Link href="/" className="brand">
+            Plenum
+          </Link>
+          <nav aria-label={t('nav.label')}>
+            <ul>
+              <li>
+                <Link href="/">{t('nav.discussions')}</Link>
+              </li>
+              {office ? (
+                <li>
+                  <Link href="/office">{t('nav.office')}</Link>
+                </li>
+              ) : null}
+              {session ? (
+                <>
+                  <li>
+                    <Link href="/account">{t('nav.account')}</Link>
+                  </li>
+                  <li>
+                    <button type="button" className="link" onClick={() => void signOut()}>
+                      {t('nav.signOut')}
+                    </button>
+                  </li>
+                </>
+              ) : (
+                <li>
+                  <Link href="/signin">{t('nav.signIn')}</Link>
+                </li>
+              )}
+            </ul>
+          </nav>
+          <label className="language">
+            <span className="visually-hidden">{t('nav.language')}</span>
+            <select value={i18n.language} onChange={(e) => void i18n.changeLanguage(e.target.value)}>
+              {LANGUAGES.map((l) => (
+                <option key={l} value={l} lang={l}>
+                  {t(`languages.${l}`, { lng: l })}
+                </option>
+              ))}
+            </select>
+          </label>
+        </div>
+      </header>
+      <main id="main" tabIndex={-1} className="wrap">
+        {children}
+      </main>
+      <footer className="site">
+        <div className="wrap muted">{t('footer.checkable')}</div>
+      </footer>
+    </>
+  );
+}

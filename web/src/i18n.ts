@@ -1,0 +1,55 @@
+/**
+ * Every string the app shows comes from a catalog: web/src/locales/<language>/<area>.json. Adding a language is
+ * adding a folder of catalogs (and its name to `common.json#languages`); test/web/catalogs.test.ts checks every
+ * language has every key. Dates and numbers go through Intl in the current language.
+ */
+import i18n from 'i18next';
+import { initReactI18next } from 'react-i18next';
+
+const files = import.meta.glob<{ default: Record<string, unknown> }>('./locales/*/*.json', { eager: true });
+const resources: Record<string, Record<string, Record<string, unknown>>> = {};
+for (const [path, mod] of Object.entries(files)) {
+  const m = /\.\/locales\/([^/]+)\/([^/]+)\.json$/.exec(path);
+  if (!m) continue;
+  (resources[m[1]!] ??= {})[m[2]!] = mod.default;
+}
+
+export const LANGUAGES = Object.keys(resources).sort();
+const STORAGE_KEY = 'plenum.language';
+
+function initialLanguage(): string {
+  const saved = typeof localStorage === 'undefined' ? null : localStorage.getItem(STORAGE_KEY);
+  if (saved && LANGUAGES.includes(saved)) return saved;
+  for (const l of navigator.languages ?? [navigator.language]) {
+    const base = l.toLowerCase().split('-')[0]!;
+    if (LANGUAGES.includes(base)) return base;
+  }
+  return 'en';
+}
+
+void i18n.use(initReactI18next).init({
+  resources,
+  lng: initialLanguage(),
+  fallbackLng: 'en',
+  defaultNS: 'common',
+  ns: Object.keys(resources.en ?? {}),
+  interpolation: { escapeValue: false }, // React escapes
+  returnNull: false,
+});
+
+document.documentElement.lang = i18n.language;
+i18n.on('languageChanged', (lng) => {
+  document.documentElement.lang = lng;
+  localStorage.setItem(STORAGE_KEY, lng);
+});
+
+export default i18n;
+
+/** Numbers and dates in the current language. */
+export const fmt = {
+  number: (n: number) => new Intl.NumberFormat(i18n.language).format(n),
+  percent: (n: number, d: number) => (d === 0 ? '—' : new Intl.NumberFormat(i18n.language, { style: 'percent', minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(n / d)),
+  dateTime: (iso: string) => new Intl.DateTimeFormat(i18n.language, { dateStyle: 'long', timeStyle: 'short' }).format(new Date(iso)),
+  date: (iso: string) => new Intl.DateTimeFormat(i18n.language, { dateStyle: 'long' }).format(new Date(iso)),
+  time: (iso: string) => new Intl.DateTimeFormat(i18n.language, { timeStyle: 'medium' }).format(new Date(iso)),
+};
