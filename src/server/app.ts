@@ -6,7 +6,7 @@ import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import {
   hasZodFastifySchemaValidationErrors,
   jsonSchemaTransform,
@@ -108,6 +108,13 @@ export async function buildApp(opts: AppOptions): Promise<App> {
     bodyLimit: 1024 * 1024,
     // Unicode-heavy texts and ids must not be mangled; keep Fastify's defaults otherwise.
     routerOptions: { maxParamLength: 200 },
+    // Refusals made before a route is chosen (an over-long path segment, a bad content type) get our error shape too.
+    frameworkErrors: (err: FastifyError, _req: FastifyRequest, reply: FastifyReply) => {
+      if (err.code === 'FST_ERR_MAX_PARAM_LENGTH') {
+        return reply.status(400).send(errorBody('invalid_input', 'path: a path segment is longer than 200 characters', 'path'));
+      }
+      return reply.status(400).send(errorBody('invalid_input', err.message.slice(0, 300), 'request'));
+    },
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -180,7 +187,8 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   });
 
   app.setNotFoundHandler((req, reply) => {
-    reply.status(404).send(errorBody('not_found', `no route ${req.method} ${req.url.split('?')[0]}`));
+    const path = req.url.split('?')[0]!;
+    reply.status(404).send(errorBody('not_found', `no route ${req.method} ${path.length > 200 ? `${path.slice(0, 200)}…` : path}`));
   });
 
   app.addContentTypeParser(['text/csv', 'text/plain'], { parseAs: 'string' }, (_req, body, done) => done(null, body));

@@ -23,8 +23,12 @@ export interface ErrorBody {
   error: { code: ErrorCode | string; message: string; field?: string | null; line?: number; column?: number | string };
 }
 
+/** Messages quote what was sent (an unknown id, say); a huge input is not echoed back whole. */
+const MAX_MESSAGE = 1000;
+
 export function errorBody(code: ErrorCode, message: string, field?: string | null, location?: { line?: number; column?: number | string }): ErrorBody {
-  const error: ErrorBody['error'] = { code, message, field: field ?? null };
+  const text = message.length > MAX_MESSAGE ? `${message.slice(0, MAX_MESSAGE)}…` : message;
+  const error: ErrorBody['error'] = { code, message: text, field: field ?? null };
   if (location?.line !== undefined) error.line = location.line;
   if (location?.column !== undefined) error.column = location.column;
   return { error };

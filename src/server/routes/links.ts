@@ -2,7 +2,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { acceptInvitation, completePasswordReset, inviteMembers, requestPasswordReset } from '../../services/links.ts';
-import { ErrorBody, Id } from '../../schemas/common.ts';
+import { ErrorBody, Id, Text } from '../../schemas/common.ts';
 import { actorOf, type AppContext } from '../app.ts';
 
 const Completion = z.object({ token: z.string().min(1).max(200), password: z.string().min(1).max(1024) }).strict();
@@ -40,7 +40,7 @@ export const linkRoutes =
       schema: {
         summary: 'Ask for a password reset link by email (the answer is the same whether the email has an account)',
         tags: ['accounts'],
-        body: z.object({ email: z.string().min(1).max(320) }).strict(),
+        body: z.object({ email: Text(320, { min: 1 }) }).strict(),
         response: { 202: z.object({ sent: z.literal('if the address has an account, a link is on its way') }), 400: ErrorBody, 429: ErrorBody },
       },
       handler: async (req, reply) => {

@@ -29,7 +29,7 @@ export const sessionRoutes =
       schema: {
         summary: 'Sign in with email and password: sets an HttpOnly session cookie; send csrfToken as X-CSRF-Token on writes',
         tags: ['accounts'],
-        body: z.object({ email: z.string().min(1).max(320), password: z.string().min(1).max(1024) }).strict(),
+        body: z.object({ email: Text(320, { min: 1 }), password: z.string().min(1).max(1024) }).strict(),
         response: { 200: SignedIn, 400: ErrorBody, 401: ErrorBody, 429: ErrorBody },
       },
       handler: async (req, reply) => {

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { ErrorBody, Id } from '../../schemas/common.ts';
+import { ErrorBody, Id, Text } from '../../schemas/common.ts';
 import { Tally } from '../../schemas/tally.ts';
 import { DomainError } from '../../domain/errors.ts';
 import { readTallyAs } from '../../services/tally.ts';
@@ -54,7 +54,7 @@ export const tallyRoutes =
         params: z.object({ id: Id }),
         querystring: z.object({
           parent: Id.optional(),
-          q: z.string().max(200).optional(),
+          q: Text(200).optional(),
           reported: z.enum(['true', 'false']).optional(),
           limit: z.coerce.number().int().min(1).max(200).default(50),
           cursor: z.string().max(1000).optional(),

@@ -1,0 +1,92 @@
+/**
+ * Bad input on the account, role, link and listing endpoints: wrong types, huge strings, unicode oddities, SQL and HTML
+ * payloads. Always a clear 4xx with `{error:{code,message,field}}`, never a 5xx, and nothing stored.
+ */
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp, type App } from '../../src/server/app.ts';
+import { createAccount } from '../../src/services/accounts.ts';
+import { createToken } from '../../src/services/tokens.ts';
+import { ENGINES, newStore } from '../support/engines.ts';
+import { smallOrganization, T0, T1 } from '../support/factories.ts';
+
+const NASTY = [
+  "' or 1=1 --",
+  "'); drop table accounts; --",
+  '<script>alert(1)</script>',
+  '<img src=x onerror=alert(1)>',
+  '\u0000',
+  '\u202e\u2066evil',
+  'e\u0301', // a combining accent
+  '😀'.repeat(300),
+  'x'.repeat(100_000),
+  '../../etc/passwd',
+  '%00',
+  'toString',
+  '__proto__',
+];
+const nasty = fc.oneof(fc.constantFrom(...NASTY), fc.string(), fc.string({ unit: 'binary' }), fc.integer(), fc.double(), fc.boolean(), fc.constant(null), fc.anything());
+
+describe.each(ENGINES)('bad input on %s', (engine) => {
+  let store: Awaited<ReturnType<typeof newStore>>;
+  let app: App;
+  let office: string;
+  let anna: string;
+
+  beforeAll(async () => {
+    store = await newStore(engine);
+    app = await buildApp({ store, now: () => T1, live: false, mailer: { send: async () => undefined } });
+    await smallOrganization(store.db);
+    office = (await createToken(store.db, { name: 'office', role: 'office' }, T0)).token;
+    anna = (await createAccount(store.db, { email: 'anna@example.org', password: 'a long enough password', role: 'member', unitId: 'b1' }, T0)).id;
+  });
+  afterAll(async () => {
+    await app.close();
+    await store.dispose();
+  });
+
+  const counts = async () =>
+    Promise.all(['accounts', 'account_roles', 'sessions', 'one_time_links', 'audit_events'].map(async (t) => Number((await store.db.selectFrom(t as 'accounts').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n)));
+
+  const ENDPOINTS: Array<{ method: 'GET' | 'POST'; url: (x: unknown) => string; body?: (x: unknown) => unknown; auth: boolean }> = [
+    { method: 'POST', url: () => '/api/v1/session', body: (x) => ({ email: x, password: x }), auth: false },
+    { method: 'POST', url: () => '/api/v1/session', body: (x) => x, auth: false },
+    { method: 'POST', url: () => '/api/v1/invitations/accept', body: (x) => ({ token: x, password: 'a long enough password' }), auth: false },
+    { method: 'POST', url: () => '/api/v1/password-reset/complete', body: (x) => ({ token: x, password: x }), auth: false },
+    { method: 'POST', url: () => '/api/v1/invitations', body: (x) => ({ memberIds: [x, {}] }), auth: true }, // never valid: a valid call would invite everyone
+    { method: 'POST', url: () => `/api/v1/accounts/${anna}/roles`, body: (x) => ({ role: x, unitId: x, reason: x }), auth: true },
+    { method: 'POST', url: () => `/api/v1/accounts/${anna}/roles`, body: (x) => ({ role: 'secretary', unitId: x, reason: 'r' }), auth: true },
+    { method: 'POST', url: (x) => `/api/v1/accounts/${encodeURIComponent(String(x))}/roles/revoke`, body: () => ({ role: 'member', unitId: 'b1', reason: 'r' }), auth: true },
+    { method: 'GET', url: (x) => `/api/v1/accounts/${encodeURIComponent(String(x))}/roles`, auth: true },
+    { method: 'GET', url: (x) => `/api/v1/discussions/d1/not-reported?under=${encodeURIComponent(String(x))}`, auth: true },
+    { method: 'GET', url: (x) => `/api/v1/discussions/d1/not-reported?cursor=${encodeURIComponent(String(x))}&limit=${encodeURIComponent(String(x))}`, auth: true },
+    { method: 'GET', url: (x) => `/api/v1/discussions/d1/units?q=${encodeURIComponent(String(x))}`, auth: false },
+    { method: 'GET', url: (x) => `/api/v1/discussions/d1/units?parent=${encodeURIComponent(String(x))}&cursor=${encodeURIComponent(String(x))}`, auth: false },
+    { method: 'GET', url: (x) => `/api/v1/discussions/${encodeURIComponent(String(x))}/units/b1/reports`, auth: false },
+  ];
+
+  it('answers every malformed request with a clear 4xx and stores nothing', async () => {
+    const before = await counts();
+    await fc.assert(
+      fc.asyncProperty(fc.nat(ENDPOINTS.length - 1), nasty, async (i, x) => {
+        const e = ENDPOINTS[i]!;
+        const r = await app.inject({
+          method: e.method,
+          url: e.url(x),
+          headers: e.auth ? { authorization: `Bearer ${office}` } : {},
+          ...(e.body ? { payload: JSON.stringify(e.body(x)) ?? 'null', headers: { 'content-type': 'application/json', ...(e.auth ? { authorization: `Bearer ${office}` } : {}) } } : {}),
+        });
+        expect(r.statusCode, `${e.method} ${e.url(x).slice(0, 120)} → ${r.body.slice(0, 300)}`).toBeLessThan(500);
+        if (r.statusCode >= 400) {
+          const err = r.json().error;
+          expect(typeof err.code).toBe('string');
+          expect(typeof err.message).toBe('string');
+          expect(err.message.length).toBeLessThan(2000); // a huge input is not echoed back whole
+        }
+      }),
+      { numRuns: 300 },
+    );
+    // Failed sign-ins write nothing; the only writes a property could make are refused ones.
+    expect(await counts()).toEqual(before);
+  });
+});
