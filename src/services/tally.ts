@@ -5,7 +5,7 @@ import { mayActOnUnit, type Principal } from '../domain/policy.ts';
 import { contributionOf, recount, type TallyCounts } from '../domain/tally.ts';
 import { inSnapshot, type Db } from '../storage/db.ts';
 import { findFrozenUnit, listFrozenUnits, type DiscussionRecord } from '../storage/discussions.repository.ts';
-import { findRollAndCurrentReport, listCurrentReports } from '../storage/reports.repository.ts';
+import { countFirstReportsByTime, findRollAndCurrentReport, listCurrentReports } from '../storage/reports.repository.ts';
 import { readTally, type StoredTally } from '../storage/tally.repository.ts';
 import { getDiscussion } from './discussions.ts';
 
@@ -103,4 +103,35 @@ async function recountInSnapshot(db: Db, discussionId: string, unitId?: string):
       return { roll: u.roll, report: r ? { present: r.present, votes: r.votes, outcome: r.outcome } : null };
     }),
   );
+}
+
+export interface Arrivals {
+  discussionId: string;
+  unitId: string;
+  interval: 'hour' | 'day';
+  /** Units of the subtree that may report (the denominator of coverage). */
+  unitsTotal: number;
+  /** Per bucket with at least one first report: its start, the units that first reported in it, and the running total. */
+  points: Array<{ at: string; reported: number; cumulative: number }>;
+}
+
+/**
+ * When the reports came in: first reports per hour (a reporting window of up to four days) or per day, with the
+ * running total — the curve of coverage over time. Corrections are not arrivals. Public: counts only.
+ */
+export async function getArrivals(db: Db, discussionId: string, unitId: string | undefined): Promise<Arrivals> {
+  const d = await openDiscussionRecord(db, discussionId);
+  const target = unitId ?? d.rootUnitId!;
+  const unit = await findFrozenUnit(db, discussionId, target);
+  if (!unit) throw notFound('unit', target, 'unit');
+  const span = Date.parse(d.definition.reportingClosesAt) - Date.parse(d.openedAt ?? d.definition.reportingClosesAt);
+  const interval = span <= 4 * 86_400_000 ? 'hour' : 'day';
+  const rows = await countFirstReportsByTime(db, discussionId, target, target === d.rootUnitId, interval === 'hour' ? 13 : 10);
+  let cumulative = 0;
+  const points = rows.map((r) => {
+    cumulative += r.n;
+    return { at: interval === 'hour' ? `${r.bucket}:00:00.000Z` : `${r.bucket}T00:00:00.000Z`, reported: r.n, cumulative };
+  });
+  const t = await tallyOf(db, d, target, d.openedAt ?? '');
+  return { discussionId, unitId: target, interval, unitsTotal: t.unitsTotal, points };
 }

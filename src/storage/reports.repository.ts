@@ -184,3 +184,34 @@ export async function findRollAndCurrentReport(
     report: { present: first.present ?? 0, votes, outcome: { quorate: first.quorate === 1, adopted }, submittedAt: first.submitted_at ?? '' },
   };
 }
+
+/**
+ * When the units of a subtree first reported: the number of first reports (version 1) per time bucket, the bucket being
+ * the first `prefix` characters of the ISO timestamp (13: the hour, 10: the day). The subtree is pre-filtered with
+ * LIKE on the stored ancestors and counted exactly (an id containing `_` or `%` is matched literally).
+ */
+export async function countFirstReportsByTime(db: Db, discussionId: string, unitId: string, root: boolean, prefix: 10 | 13): Promise<Array<{ bucket: string; n: number }>> {
+  let q = db
+    .selectFrom('reports as r')
+    .select([sql<string>`substr(r.submitted_at, 1, ${sql.lit(prefix)})`.as('bucket'), (eb) => eb.fn.countAll<number>().as('n')])
+    .where('r.discussion_id', '=', discussionId)
+    .where('r.version', '=', 1);
+  if (!root) {
+    const pattern = `%"${unitId.replace(/[\\%_]/g, (c) => `\\${c}`)}"%`;
+    q = q.where((eb) =>
+      eb.or([
+        eb('r.unit_id', '=', unitId),
+        eb.exists(
+          eb
+            .selectFrom('discussion_units as u')
+            .select('u.unit_id')
+            .whereRef('u.discussion_id', '=', 'r.discussion_id')
+            .whereRef('u.unit_id', '=', 'r.unit_id')
+            .where('u.ancestors', 'like', sql<string>`${pattern} escape '\\'`),
+        ),
+      ]),
+    );
+  }
+  const rows = await q.groupBy(sql`substr(r.submitted_at, 1, ${sql.lit(prefix)})`).orderBy('bucket').execute();
+  return rows.map((r) => ({ bucket: r.bucket, n: Number(r.n) }));
+}

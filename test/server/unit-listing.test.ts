@@ -70,6 +70,20 @@ describe.each(ENGINES)('drill-down on %s', (engine) => {
     expect(seen).toEqual(['b1', 'b2', 'b3', 'b4', 'b5', 'b6', 'b7', 'b8', 'b9']);
   });
 
+  it('counts first reports over time, for any subtree; a correction is not an arrival', async () => {
+    await submitReport(store.db, { discussionId: 'd1', report: report({ unitId: 'b5', present: 40 }), submittedBy: 't', now: '2024-01-06T09:30:00.000Z' });
+    await submitReport(store.db, { discussionId: 'd1', report: report({ unitId: 'b5', present: 41, supersedes: 1 }), submittedBy: 't', now: '2024-01-07T10:00:00.000Z' });
+    const root = (await app.inject({ url: '/api/v1/discussions/d1/arrivals' })).json();
+    // The window (opened T0, closes 2024-01-15) is over four days: counted per day.
+    expect(root).toMatchObject({ unitId: 'root', interval: 'day', unitsTotal: 9 });
+    expect(root.points).toEqual([
+      { at: '2024-01-05T00:00:00.000Z', reported: 2, cumulative: 2 },
+      { at: '2024-01-06T00:00:00.000Z', reported: 1, cumulative: 3 },
+    ]);
+    expect((await app.inject({ url: '/api/v1/discussions/d1/arrivals?unit=r2' })).json().points).toEqual([{ at: '2024-01-06T00:00:00.000Z', reported: 1, cumulative: 1 }]);
+    expect((await app.inject({ url: '/api/v1/discussions/d1/arrivals?unit=b4' })).json().points).toEqual([{ at: '2024-01-05T00:00:00.000Z', reported: 1, cumulative: 1 }]);
+  });
+
   it('refuses bad input with the field named', async () => {
     const bad = async (query: string) => (await app.inject({ url: `/api/v1/discussions/d1/units?${query}` })).json().error;
     expect(await bad('parent=nowhere')).toMatchObject({ code: 'not_found', field: 'parent' });

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { ErrorBody, Id, Text } from '../../schemas/common.ts';
 import { Tally } from '../../schemas/tally.ts';
 import { DomainError } from '../../domain/errors.ts';
-import { readTallyAs } from '../../services/tally.ts';
+import { getArrivals, readTallyAs } from '../../services/tally.ts';
 import { listUnits } from '../../services/unit-listing.ts';
 import type { AppContext } from '../app.ts';
 import { figuresKey } from '../live.ts';
@@ -65,6 +65,29 @@ export const tallyRoutes =
         const { parent, q, reported, limit, cursor } = req.query;
         return listUnits(ctx.store.db, req.principal, req.params.id, { parent, q, reported: reported === undefined ? undefined : reported === 'true', limit, cursor }, ctx.now());
       },
+    });
+
+    app.get('/discussions/:id/arrivals', {
+      config: { policy: 'public' },
+      schema: {
+        summary: 'When the reports came in: first reports per hour (or per day, for windows over four days) with the running total',
+        tags: ['tally'],
+        params: z.object({ id: Id }),
+        querystring: query,
+        response: {
+          200: z.object({
+            discussionId: z.string(),
+            unitId: z.string(),
+            interval: z.enum(['hour', 'day']),
+            unitsTotal: z.number().int(),
+            points: z.array(z.object({ at: z.string(), reported: z.number().int(), cumulative: z.number().int() })),
+          }),
+          400: ErrorBody,
+          404: ErrorBody,
+          409: ErrorBody,
+        },
+      },
+      handler: async (req) => getArrivals(ctx.store.db, req.params.id, req.query.unit),
     });
 
     app.get('/discussions/:id/tally/stream', {
