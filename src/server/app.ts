@@ -34,6 +34,7 @@ import { discussionRoutes } from './routes/discussions.ts';
 import { homeRoutes } from './routes/home.ts';
 import { registerWebApp } from './web.ts';
 import { progressRoutes } from './routes/progress.ts';
+import { accountRoutes } from './routes/accounts.ts';
 import { reportRoutes } from './routes/reports.ts';
 import { rollRoutes } from './routes/roll.ts';
 import { tallyRoutes } from './routes/tally.ts';
@@ -157,7 +158,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
       const where = err.validationContext === 'body' ? '' : `${err.validationContext}.`;
       let field = `${where}${issue.instancePath.replace(/^\//, '').replaceAll('/', '.')}`;
       const keys = (issue.params as { keys?: string[] }).keys;
-      if (issue.keyword === 'unrecognized_keys' && keys?.length) field = field ? `${field}.${keys[0]}` : keys[0]!;
+      if (issue.keyword === 'unrecognized_keys' && keys?.length) field = field && !field.endsWith('.') ? `${field}.${keys[0]}` : `${field}${keys[0]}`;
       if (!field) field = err.validationContext ?? 'body';
       const message = issue.keyword === 'unrecognized_keys' ? `${field}: unknown field (not part of this request's schema)` : `${field}: ${issue.message}`;
       return reply.status(400).send(errorBody('invalid_input', message, field));
@@ -223,6 +224,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   await app.register(discussionRoutes(ctx), { prefix: '/api/v1' });
   await app.register(reportRoutes(ctx), { prefix: '/api/v1' });
   await app.register(progressRoutes(ctx), { prefix: '/api/v1' });
+  await app.register(accountRoutes(ctx), { prefix: '/api/v1' });
   await app.register(tallyRoutes(ctx), { prefix: '/api/v1' });
   await app.register(auditRoutes(ctx), { prefix: '/api/v1' });
   await app.register(sessionRoutes(ctx), { prefix: '/api/v1' });

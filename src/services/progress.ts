@@ -6,7 +6,7 @@ import { DomainError } from '../domain/errors.ts';
 import { authorizeOnUnit, type Principal } from '../domain/policy.ts';
 import { listRoleHolders } from '../storage/accounts.repository.ts';
 import type { Db } from '../storage/db.ts';
-import { findFrozenUnit, listUnreportedUnits } from '../storage/discussions.repository.ts';
+import { findFrozenUnit, findFrozenUnitNames, listUnreportedUnits } from '../storage/discussions.repository.ts';
 import { getDiscussion } from './discussions.ts';
 
 export interface UnreportedUnit {
@@ -16,6 +16,8 @@ export interface UnreportedUnit {
   parentId: string | null;
   /** Root first, without the unit itself. */
   ancestors: string[];
+  /** The same ancestors with their names, for a readable path. */
+  path: Array<{ id: string; name: string }>;
   /** Voting members on the frozen roll. */
   roll: number;
   secretaries: Array<{ accountId: string; email: string }>;
@@ -41,6 +43,7 @@ export async function getUnreported(
   const units = await listUnreportedUnits(db, discussionId, under, { after: opts.after, limit: opts.limit + 1 });
   const page = units.slice(0, opts.limit);
   const holders = await listRoleHolders(db, 'secretary', page.map((u) => u.unitId));
+  const names = await findFrozenUnitNames(db, discussionId, page.flatMap((u) => u.ancestors));
   return {
     items: page.map((u) => ({
       unitId: u.unitId,
@@ -48,6 +51,7 @@ export async function getUnreported(
       kind: u.kind,
       parentId: u.parentId,
       ancestors: u.ancestors,
+      path: u.ancestors.map((id) => ({ id, name: names.get(id) ?? id })),
       roll: u.roll,
       secretaries: holders.filter((h) => h.unitId === u.unitId).map(({ accountId, email }) => ({ accountId, email })),
     })),

@@ -213,3 +213,14 @@ export async function listUnitsPage(
     after = { name: last.name, id: last.unit_id };
   }
 }
+
+/** The names of some frozen units, by id (for paths shown beside a listing). */
+export async function findFrozenUnitNames(db: Db, discussionId: string, unitIds: readonly string[]): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  for (const chunk of chunks([...new Set(unitIds)], 1)) {
+    if (chunk.length === 0) continue;
+    const rows = await db.selectFrom('discussion_units').select(['unit_id', 'name']).where('discussion_id', '=', discussionId).where('unit_id', 'in', chunk).execute();
+    for (const r of rows) out.set(r.unit_id, r.name);
+  }
+  return out;
+}

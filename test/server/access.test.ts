@@ -133,7 +133,7 @@ describe.each(ENGINES)('who sees what on %s', (engine) => {
   it("lists the branches that have not reported, with their secretaries' contacts, paged and as CSV", async () => {
     const all = (await get('office', '/api/v1/discussions/d1/not-reported')).json();
     expect(all.items.map((u: { unitId: string }) => u.unitId)).toEqual(['b2', 'b3', 'b5', 'b6', 'b7', 'b8']); // b9 has no voting members
-    expect(all.items.find((u: { unitId: string }) => u.unitId === 'b3')).toMatchObject({ roll: 25, ancestors: ['root', 'r1', 'd12'], secretaries: [{ email: 'sec.b3@example.org' }] });
+    expect(all.items.find((u: { unitId: string }) => u.unitId === 'b3')).toMatchObject({ roll: 25, ancestors: ['root', 'r1', 'd12'], path: [{ id: 'root', name: 'Central Committee' }, { id: 'r1', name: 'Region One' }, { id: 'd12', name: 'District 1-2' }], secretaries: [{ email: 'sec.b3@example.org' }] });
     expect((await get('committee-d11', '/api/v1/discussions/d1/not-reported?under=d11')).json()).toMatchObject({ items: [{ unitId: 'b2', secretaries: [] }], next: null });
 
     const first = (await get('office', '/api/v1/discussions/d1/not-reported?limit=4')).json();
@@ -144,7 +144,7 @@ describe.each(ENGINES)('who sees what on %s', (engine) => {
 
     const csv = await get('office', '/api/v1/discussions/d1/not-reported?under=r1&format=csv');
     expect(csv.headers['content-type']).toMatch(/^text\/csv/);
-    expect(csv.body).toBe('unit_id,name,kind,parent_id,path,roll,secretaries\r\nb2,Branch 2,branch,d11,root/r1/d11,10,\r\nb3,Branch 3,branch,d12,root/r1/d12,25,sec.b3@example.org\r\n');
+    expect(csv.body).toBe('unit_id,name,kind,parent_id,path,roll,secretaries\r\nb2,Branch 2,branch,d11,Central Committee / Region One / District 1-1,10,\r\nb3,Branch 3,branch,d12,Central Committee / Region One / District 1-2,25,sec.b3@example.org\r\n');
 
     // A committee asking about a unit outside its subtree learns nothing, not even that it exists.
     const outside = await get('committee-d11', '/api/v1/discussions/d1/not-reported?under=r2');

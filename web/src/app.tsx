@@ -5,6 +5,7 @@
 import { lazy, Suspense } from 'react';
 import { Route, Switch } from 'wouter';
 import { Layout } from './components/Layout.tsx';
+import { loadNamespace } from './i18n.ts';
 import { Loading } from './components/Status.tsx';
 import { Home } from './pages/Home.tsx';
 import { Dashboard } from './pages/Dashboard.tsx';
@@ -13,7 +14,7 @@ import { ReportPage, ReceiptPage } from './pages/ReportPage.tsx';
 import { SignInPage, AcceptInvitationPage, ResetPage, AccountPage } from './pages/AccountPages.tsx';
 import { NotFound } from './pages/NotFound.tsx';
 
-const Office = lazy(() => import('./office/Office.tsx'));
+const Office = lazy(() => Promise.all([import('./office/Office.tsx'), loadNamespace('office')]).then(([m]) => m));
 
 export function App() {
   return (

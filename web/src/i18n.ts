@@ -6,12 +6,27 @@
 import i18n from 'i18next';
 import { initReactI18next } from 'react-i18next';
 
-const files = import.meta.glob<{ default: Record<string, unknown> }>('./locales/*/*.json', { eager: true });
+// The office pages' catalogs load with the office chunk (see app.tsx); everything else is in the main bundle.
+const files = import.meta.glob<{ default: Record<string, unknown> }>(['./locales/*/*.json', '!./locales/*/office.json'], { eager: true });
+const lazyFiles = import.meta.glob<{ default: Record<string, unknown> }>('./locales/*/office.json');
 const resources: Record<string, Record<string, Record<string, unknown>>> = {};
+const place = (path: string) => /\.\/locales\/([^/]+)\/([^/]+)\.json$/.exec(path);
 for (const [path, mod] of Object.entries(files)) {
-  const m = /\.\/locales\/([^/]+)\/([^/]+)\.json$/.exec(path);
+  const m = place(path);
   if (!m) continue;
   (resources[m[1]!] ??= {})[m[2]!] = mod.default;
+}
+
+/** Loads a lazily split namespace (`office`) in every language, once. */
+export async function loadNamespace(ns: string): Promise<void> {
+  await Promise.all(
+    Object.entries(lazyFiles)
+      .filter(([path]) => place(path)?.[2] === ns)
+      .map(async ([path, load]) => {
+        const m = place(path)!;
+        if (!i18n.hasResourceBundle(m[1]!, ns)) i18n.addResourceBundle(m[1]!, ns, (await load()).default);
+      }),
+  );
 }
 
 export const LANGUAGES = Object.keys(resources).sort();

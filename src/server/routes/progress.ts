@@ -11,6 +11,7 @@ const Unreported = z.object({
   kind: z.string(),
   parentId: z.string().nullable(),
   ancestors: z.array(z.string()).describe('root first'),
+  path: z.array(z.object({ id: z.string(), name: z.string() })).describe('the ancestors with their names, root first'),
   roll: z.number().int().describe('voting members on the frozen roll'),
   secretaries: z.array(z.object({ accountId: z.string(), email: z.string() })),
 });
@@ -21,7 +22,7 @@ const csvField = (s: string) => {
   return /[",\r\n]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
 };
 const csvRow = (u: UnreportedUnit) =>
-  [u.unitId, u.name, u.kind, u.parentId ?? '', u.ancestors.join('/'), String(u.roll), u.secretaries.map((s) => s.email).join(' ')].map(csvField).join(',');
+  [u.unitId, u.name, u.kind, u.parentId ?? '', u.path.map((p) => p.name).join(' / '), String(u.roll), u.secretaries.map((s) => s.email).join(' ')].map(csvField).join(',');
 
 export const progressRoutes =
   (ctx: AppContext): FastifyPluginAsyncZod =>
