@@ -28,5 +28,13 @@ export async function ensureWebBuild(opts: { force?: boolean; quiet?: boolean } 
   if (!opts.force && !webBuildIsStale()) return;
   if (!opts.quiet) process.stderr.write('building the web app (vite build → dist/web)…\n');
   const { build } = await import('vite');
-  await build({ configFile: join(ROOT, 'vite.config.ts'), root: join(ROOT, 'web'), logLevel: opts.quiet ? 'warn' : 'info' });
+  // Under a test runner NODE_ENV is 'test', which would make Vite bundle React's development build.
+  const nodeEnv = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  try {
+    await build({ configFile: join(ROOT, 'vite.config.ts'), root: join(ROOT, 'web'), mode: 'production', logLevel: opts.quiet ? 'warn' : 'info' });
+  } finally {
+    if (nodeEnv === undefined) delete process.env.NODE_ENV;
+    else process.env.NODE_ENV = nodeEnv;
+  }
 }
