@@ -1,4 +1,228 @@
-// Placeholder: the public pages are being built.
-export function Dashboard(_: { discussionId: string; unitId?: string }) {
-  return <h1>Dashboard</h1>;
+/**
+ * The dashboard of a discussion for any unit of the tree (/d/:id, /d/:id/u/:unitId): the headline figures, live;
+ * where the unit sits (breadcrumbs); its own report if it has a roll; the units below it; reports arriving.
+ */
+import { useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link } from 'wouter';
+import { useApi, useLiveTally } from '../api.ts';
+import { fmt } from '../i18n.ts';
+import { ErrorNote, Loading } from '../components/Status.tsx';
+import { ArrivalChart, type ArrivalPoint } from '../components/public/ArrivalChart.tsx';
+import { Breadcrumbs } from '../components/public/Breadcrumbs.tsx';
+import { BranchReports } from '../components/public/BranchReports.tsx';
+import { CoverageFigures, QuestionFigures } from '../components/public/Figures.tsx';
+import { UnitList } from '../components/public/UnitList.tsx';
+import { useDocumentTitle, useFocusOnNavigate } from '../components/public/focus.ts';
+import { rememberUnits } from '../components/public/unitNames.ts';
+import { discussionPath, enc, type Discussion, type Tally, type UnitPage } from '../components/public/types.ts';
+import '../components/public/public.css';
+
+type Unit = UnitPage['parent'];
+
+/** At most one announcement of changed figures this often; the latest figures are said when the pause ends. */
+const ANNOUNCE_EVERY_MS = 10_000;
+/** Points kept for the arrivals chart (the first, when the page opened, is always kept). */
+const MAX_POINTS = 1000;
+
+export function Dashboard({ discussionId, unitId }: { discussionId: string; unitId?: string }) {
+  const { t } = useTranslation('public');
+  const disc = useApi<Discussion>(discussionPath(discussionId));
+  const open = disc.data?.state === 'open';
+  const head = useApi<UnitPage>(open ? `${discussionPath(discussionId)}/units?limit=1${unitId ? `&parent=${enc(unitId)}` : ''}` : null);
+  const wanted = unitId ?? disc.data?.rootUnitId;
+  const unit = head.data && head.data.parent.id === wanted ? head.data.parent : undefined;
+
+  useEffect(() => {
+    if (head.data) rememberUnits(discussionId, [head.data.parent, ...head.data.items]);
+  }, [discussionId, head.data]);
+
+  if (disc.error)
+    return (
+      <>
+        <h1>{t('dashboard.titleFallback')}</h1>
+        <ErrorNote error={disc.error} />
+      </>
+    );
+  if (!disc.data) return <Loading />;
+  const discussion = disc.data;
+  if (!open)
+    return (
+      <>
+        <h1>{discussion.title}</h1>
+        <p className="notice">{t('dashboard.notOpen')}</p>
+        <p>
+          <Link href={`/d/${enc(discussion.id)}/about`}>{t('dashboard.aboutLink')}</Link>
+        </p>
+      </>
+    );
+  if (head.error && !head.loading)
+    return (
+      <>
+        <h1>{discussion.title}</h1>
+        <ErrorNote error={head.error} />
+        <p>
+          <Link href={`/d/${enc(discussion.id)}`}>{t('dashboard.backToRoot')}</Link>
+        </p>
+      </>
+    );
+  if (!unit || !head.data) return <Loading />;
+  return <UnitDashboard key={unit.id} discussion={discussion} unit={unit} hasChildren={head.data.items.length > 0} />;
+}
+
+function UnitDashboard({ discussion, unit, hasChildren }: { discussion: Discussion; unit: Unit; hasChildren: boolean }) {
+  const { t } = useTranslation('public');
+  const isRoot = unit.id === discussion.rootUnitId;
+  const h1 = useRef<HTMLHeadingElement>(null);
+
+  useDocumentTitle(isRoot ? discussion.title : `${unit.name} — ${discussion.title}`);
+  useFocusOnNavigate(h1);
+
+  return (
+    <>
+      <Breadcrumbs discussionId={discussion.id} rootUnitId={discussion.rootUnitId} ancestors={unit.ancestors} current={unit.name} />
+      <h1 ref={h1} tabIndex={-1} className="pub-h1">
+        {isRoot ? discussion.title : unit.name}
+      </h1>
+      <p className="pub-subtitle">
+        {isRoot ? t('dashboard.wholeOrganization', { name: unit.name }) : t('dashboard.unitOf', { kind: unit.kind, title: discussion.title })}{' '}
+        <Link href={`/d/${enc(discussion.id)}/about`}>{t('dashboard.aboutLink')}</Link>
+      </p>
+      {unit.tally.withheld ? (
+        <DashboardBody discussion={discussion} unit={unit} tally={unit.tally} hasChildren={hasChildren} live={null} />
+      ) : (
+        <LiveDashboard discussion={discussion} unit={unit} hasChildren={hasChildren} />
+      )}
+    </>
+  );
+}
+
+/** The figures kept up to date from the tally stream (never opened for a withheld unit: the API refuses it). */
+function LiveDashboard({ discussion, unit, hasChildren }: { discussion: Discussion; unit: Unit; hasChildren: boolean }) {
+  const { t } = useTranslation('public');
+  const { tally, connected, error } = useLiveTally<Tally>(discussion.id, unit.id);
+  const current = tally ?? unit.tally;
+
+  // The arrivals series: the figure when the page opened, then every change seen since.
+  const opened = useRef(Date.now());
+  const [series, setSeries] = useState<ArrivalPoint[]>([]);
+  useEffect(() => {
+    if (!tally) return;
+    setSeries((s) => {
+      if (s.length === 0) return [{ at: opened.current, unitsReported: tally.unitsReported }];
+      if (s[s.length - 1]!.unitsReported === tally.unitsReported) return s;
+      const point = { at: Date.now(), unitsReported: tally.unitsReported };
+      return s.length >= MAX_POINTS ? [s[0]!, ...s.slice(s.length - MAX_POINTS + 2), point] : [...s, point];
+    });
+  }, [tally]);
+
+  // Say politely that the figures changed: not on every render, at most once per pause, with the latest figures.
+  const [announcement, setAnnouncement] = useState('');
+  const latest = useRef(current);
+  latest.current = current;
+  const seenKey = useRef<string | null>(null);
+  const lastSaid = useRef(0);
+  const pendingTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  useEffect(() => {
+    if (!tally) return;
+    const key = `${tally.asOf}|${tally.unitsReported}|${tally.membersReported}|${tally.present}`;
+    if (seenKey.current === null || seenKey.current === key) {
+      seenKey.current = key;
+      return;
+    }
+    seenKey.current = key;
+    const say = () => {
+      pendingTimer.current = undefined;
+      lastSaid.current = Date.now();
+      const l = latest.current;
+      setAnnouncement(t('live.updated', { n: fmt.number(l.unitsReported), total: fmt.number(l.unitsTotal), time: fmt.time(l.asOf) }));
+    };
+    const wait = lastSaid.current + ANNOUNCE_EVERY_MS - Date.now();
+    if (wait <= 0) say();
+    else pendingTimer.current ??= setTimeout(say, wait);
+  }, [tally, t]);
+  useEffect(() => () => clearTimeout(pendingTimer.current), []);
+
+  return (
+    <>
+      <div aria-live="polite" aria-atomic="true" className="visually-hidden">
+        {announcement}
+      </div>
+      {error ? <ErrorNote error={error} /> : null}
+      <DashboardBody discussion={discussion} unit={unit} tally={current} hasChildren={hasChildren} live={{ connected, series }} />
+    </>
+  );
+}
+
+function DashboardBody({
+  discussion,
+  unit,
+  tally,
+  hasChildren,
+  live,
+}: {
+  discussion: Discussion;
+  unit: Unit;
+  tally: Tally;
+  hasChildren: boolean;
+  live: { connected: boolean; series: ArrivalPoint[] } | null;
+}) {
+  const { t } = useTranslation('public');
+  const min = discussion.rules.publicMinUnitSize ?? 0;
+  const ownReportFirst = unit.roll > 0 && !hasChildren;
+  const report = <BranchReports discussion={discussion} unitId={unit.id} refreshKey={tally.asOf} />;
+  return (
+    <>
+      <div className={tally.provisional ? 'provisional pub-status' : 'ok pub-status'}>
+        <p>
+          {tally.provisional ? (
+            <>
+              <strong>{t('status.provisional')}</strong> {t('status.provisionalUntil', { date: fmt.dateTime(discussion.reportingClosesAt) })}
+            </>
+          ) : (
+            <>
+              <strong>{t('status.final')}</strong> {t('status.finalSince', { date: fmt.dateTime(discussion.reportingClosesAt) })}
+            </>
+          )}
+        </p>
+        <p className="pub-asof">
+          {t('status.asOf', { time: fmt.dateTime(tally.asOf) })}
+          {live && tally.provisional ? (
+            <span className={live.connected ? 'pub-live on' : 'pub-live'}>
+              <span aria-hidden="true">{live.connected ? '● ' : '○ '}</span>
+              {t(live.connected ? 'status.liveOn' : 'status.liveConnecting')}
+            </span>
+          ) : null}
+        </p>
+      </div>
+
+      {tally.withheld ? <p className="notice">{t('withheld.unit', { count: min })}</p> : null}
+
+      {/* A unit with no units below it is its own report first; its figures repeat that report. */}
+      {ownReportFirst ? report : null}
+
+      <section aria-labelledby="coverage-h">
+        <h2 id="coverage-h">{t('dashboard.coverageTitle')}</h2>
+        <CoverageFigures tally={tally} withheld={tally.withheld} />
+      </section>
+
+      {tally.withheld ? null : (
+        <>
+          <p className="pub-explain">{t('dashboard.contrastNote')}</p>
+          <QuestionFigures tally={tally} discussion={discussion} />
+        </>
+      )}
+
+      {unit.roll > 0 && !ownReportFirst ? report : null}
+
+      {hasChildren ? <UnitList discussion={discussion} parent={unit} asOf={tally.asOf} /> : null}
+
+      {live && live.series.length > 0 ? (
+        <section aria-labelledby="arrivals-h">
+          <h2 id="arrivals-h">{t('arrivals.title')}</h2>
+          <ArrivalChart points={live.series} unitsTotal={tally.unitsTotal} />
+        </section>
+      ) : null}
+    </>
+  );
 }
