@@ -1,13 +1,12 @@
-// Placeholder: the account pages are being built.
-export function SignInPage() {
-  return <h1>Sign in</h1>;
-}
-export function AcceptInvitationPage() {
-  return <h1>Accept</h1>;
-}
-export function ResetPage() {
-  return <h1>Reset</h1>;
-}
-export function AccountPage() {
-  return <h1>Account</h1>;
-}
+/**
+ * Account pages (sign in, accept an invitation, reset a password, my account), loaded on first visit to keep the
+ * main bundle small. Implementation: web/src/components/account/AccountPages.tsx.
+ */
+import { lazy } from 'react';
+
+const pages = () => import('../components/account/AccountPages.tsx');
+
+export const SignInPage = lazy(() => pages().then((m) => ({ default: m.SignInPage })));
+export const AcceptInvitationPage = lazy(() => pages().then((m) => ({ default: m.AcceptInvitationPage })));
+export const ResetPage = lazy(() => pages().then((m) => ({ default: m.ResetPage })));
+export const AccountPage = lazy(() => pages().then((m) => ({ default: m.AccountPage })));

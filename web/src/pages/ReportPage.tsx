@@ -1,7 +1,10 @@
-// Placeholder: the secretary's pages are being built.
-export function ReportPage(_: { discussionId: string }) {
-  return <h1>Report</h1>;
-}
-export function ReceiptPage(_: { discussionId: string; unitId: string; version: number }) {
-  return <h1>Receipt</h1>;
-}
+/**
+ * The secretary's pages, loaded on first visit: the form carries the server's own schema and rules (zod), which the
+ * public pages' readers need not download. Implementation: web/src/components/report/ReportPages.tsx.
+ */
+import { lazy } from 'react';
+
+const pages = () => import('../components/report/ReportPages.tsx');
+
+export const ReportPage = lazy(() => pages().then((m) => ({ default: m.ReportPage })));
+export const ReceiptPage = lazy(() => pages().then((m) => ({ default: m.ReceiptPage })));
