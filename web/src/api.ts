@@ -66,21 +66,29 @@ export function useApi<T>(path: string | null): { data: T | undefined; error: Ap
 
 /**
  * The tally of a unit, live: the first value from GET …/tally, then every update from the SSE stream. `connected`
- * says whether the stream is open (EventSource reconnects by itself).
+ * says whether the stream is open (EventSource reconnects by itself). With `enabled: false` it neither fetches nor
+ * opens the stream (and forgets what it had): the API refuses the stream of a withheld unit, so don't ask for it.
  */
-export function useLiveTally<T>(discussionId: string, unitId: string | undefined): { tally: T | undefined; connected: boolean; error: ApiError | undefined } {
+export function useLiveTally<T>(
+  discussionId: string,
+  unitId: string | undefined,
+  options: { enabled?: boolean } = {},
+): { tally: T | undefined; connected: boolean; error: ApiError | undefined } {
+  const enabled = options.enabled ?? true;
   const q = unitId ? `?unit=${encodeURIComponent(unitId)}` : '';
-  const first = useApi<T>(`/discussions/${encodeURIComponent(discussionId)}/tally${q}`);
+  const first = useApi<T>(enabled ? `/discussions/${encodeURIComponent(discussionId)}/tally${q}` : null);
   const [live, setLive] = useState<T | undefined>(undefined);
   const [connected, setConnected] = useState(false);
   useEffect(() => {
     setLive(undefined);
-    if (typeof EventSource === 'undefined') return;
+    setConnected(false);
+    if (!enabled || typeof EventSource === 'undefined') return;
     const es = new EventSource(`/api/v1/discussions/${encodeURIComponent(discussionId)}/tally/stream${q}`);
     es.addEventListener('tally', (e) => setLive(JSON.parse((e as MessageEvent<string>).data) as T));
     es.onopen = () => setConnected(true);
     es.onerror = () => setConnected(false);
     return () => es.close();
-  }, [discussionId, q]);
+  }, [discussionId, q, enabled]);
+  if (!enabled) return { tally: undefined, connected: false, error: undefined };
   return { tally: live ?? first.data, connected, error: first.error };
 }

@@ -1,14 +1,14 @@
 /**
  * The dashboard of a discussion for any unit of the tree (/d/:id, /d/:id/u/:unitId): the headline figures, live;
- * where the unit sits (breadcrumbs); its own report if it has a roll; the units below it; reports arriving.
+ * where the unit sits (breadcrumbs); its own report if it has a roll; the units below it; how the reports came in.
  */
-import { useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'wouter';
-import { useApi, useLiveTally } from '../api.ts';
+import { api, ApiError, useApi, useLiveTally } from '../api.ts';
 import { fmt } from '../i18n.ts';
 import { ErrorNote, Loading } from '../components/Status.tsx';
-import { ArrivalChart, type ArrivalPoint } from '../components/public/ArrivalChart.tsx';
+import { ArrivalChart, type Arrivals } from '../components/public/ArrivalChart.tsx';
 import { Breadcrumbs } from '../components/public/Breadcrumbs.tsx';
 import { BranchReports } from '../components/public/BranchReports.tsx';
 import { CoverageFigures, QuestionFigures } from '../components/public/Figures.tsx';
@@ -22,8 +22,8 @@ type Unit = UnitPage['parent'];
 
 /** At most one announcement of changed figures this often; the latest figures are said when the pause ends. */
 const ANNOUNCE_EVERY_MS = 10_000;
-/** Points kept for the arrivals chart (the first, when the page opened, is always kept). */
-const MAX_POINTS = 1000;
+/** The arrivals history is fetched again at most this often while reports come in. */
+const REFETCH_EVERY_MS = 10_000;
 
 export function Dashboard({ discussionId, unitId }: { discussionId: string; unitId?: string }) {
   const { t } = useTranslation('public');
@@ -78,6 +78,14 @@ function UnitDashboard({ discussion, unit, hasChildren }: { discussion: Discussi
   useDocumentTitle(isRoot ? discussion.title : `${unit.name} — ${discussion.title}`);
   useFocusOnNavigate(h1);
 
+  // Live figures, except for a withheld unit: the API refuses its stream, so it is never opened (nor fetched again).
+  const live = !unit.tally.withheld;
+  const { tally, connected, error } = useLiveTally<Tally>(discussion.id, unit.id, { enabled: live });
+  const current = tally ?? unit.tally;
+  const announcement = useChangeAnnouncement(live ? tally : undefined);
+  // The arrivals of the units below (a unit with none below has only its own report to show).
+  const arrivals = useArrivals(discussion.id, unit.id, current.unitsReported, hasChildren);
+
   return (
     <>
       <Breadcrumbs discussionId={discussion.id} rootUnitId={discussion.rootUnitId} ancestors={unit.ancestors} current={unit.name} />
@@ -88,38 +96,23 @@ function UnitDashboard({ discussion, unit, hasChildren }: { discussion: Discussi
         {isRoot ? t('dashboard.wholeOrganization', { name: unit.name }) : t('dashboard.unitOf', { kind: unit.kind, title: discussion.title })}{' '}
         <Link href={`/d/${enc(discussion.id)}/about`}>{t('dashboard.aboutLink')}</Link>
       </p>
-      {unit.tally.withheld ? (
-        <DashboardBody discussion={discussion} unit={unit} tally={unit.tally} hasChildren={hasChildren} live={null} />
-      ) : (
-        <LiveDashboard discussion={discussion} unit={unit} hasChildren={hasChildren} />
-      )}
+      {live ? (
+        <div aria-live="polite" aria-atomic="true" className="visually-hidden">
+          {announcement}
+        </div>
+      ) : null}
+      {error ? <ErrorNote error={error} /> : null}
+      <DashboardBody discussion={discussion} unit={unit} tally={current} hasChildren={hasChildren} live={live ? { connected } : null} arrivals={hasChildren ? arrivals : null} />
     </>
   );
 }
 
-/** The figures kept up to date from the tally stream (never opened for a withheld unit: the API refuses it). */
-function LiveDashboard({ discussion, unit, hasChildren }: { discussion: Discussion; unit: Unit; hasChildren: boolean }) {
+/** Says politely that the figures changed: not on every render, at most once per pause, with the latest figures. */
+function useChangeAnnouncement(tally: Tally | undefined): string {
   const { t } = useTranslation('public');
-  const { tally, connected, error } = useLiveTally<Tally>(discussion.id, unit.id);
-  const current = tally ?? unit.tally;
-
-  // The arrivals series: the figure when the page opened, then every change seen since.
-  const opened = useRef(Date.now());
-  const [series, setSeries] = useState<ArrivalPoint[]>([]);
-  useEffect(() => {
-    if (!tally) return;
-    setSeries((s) => {
-      if (s.length === 0) return [{ at: opened.current, unitsReported: tally.unitsReported }];
-      if (s[s.length - 1]!.unitsReported === tally.unitsReported) return s;
-      const point = { at: Date.now(), unitsReported: tally.unitsReported };
-      return s.length >= MAX_POINTS ? [s[0]!, ...s.slice(s.length - MAX_POINTS + 2), point] : [...s, point];
-    });
-  }, [tally]);
-
-  // Say politely that the figures changed: not on every render, at most once per pause, with the latest figures.
   const [announcement, setAnnouncement] = useState('');
-  const latest = useRef(current);
-  latest.current = current;
+  const latest = useRef(tally);
+  latest.current = tally;
   const seenKey = useRef<string | null>(null);
   const lastSaid = useRef(0);
   const pendingTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
@@ -135,23 +128,65 @@ function LiveDashboard({ discussion, unit, hasChildren }: { discussion: Discussi
       pendingTimer.current = undefined;
       lastSaid.current = Date.now();
       const l = latest.current;
-      setAnnouncement(t('live.updated', { n: fmt.number(l.unitsReported), total: fmt.number(l.unitsTotal), time: fmt.time(l.asOf) }));
+      if (l) setAnnouncement(t('live.updated', { n: fmt.number(l.unitsReported), total: fmt.number(l.unitsTotal), time: fmt.time(l.asOf) }));
     };
     const wait = lastSaid.current + ANNOUNCE_EVERY_MS - Date.now();
     if (wait <= 0) say();
     else pendingTimer.current ??= setTimeout(say, wait);
   }, [tally, t]);
   useEffect(() => () => clearTimeout(pendingTimer.current), []);
+  return announcement;
+}
 
-  return (
-    <>
-      <div aria-live="polite" aria-atomic="true" className="visually-hidden">
-        {announcement}
-      </div>
-      {error ? <ErrorNote error={error} /> : null}
-      <DashboardBody discussion={discussion} unit={unit} tally={current} hasChildren={hasChildren} live={{ connected, series }} />
-    </>
-  );
+/**
+ * The arrivals history (GET …/arrivals), fetched again when the count of units reported moves — at most once per
+ * REFETCH_EVERY_MS; a change during the pause is fetched when it ends. The first fetch is made after the unit was read,
+ * so it holds at least the count the page started with: the first live figure refetches only if something arrived
+ * since. A failed refetch keeps the last good history (the next change tries again).
+ */
+function useArrivals(discussionId: string, unitId: string, unitsReported: number, enabled: boolean): { data: Arrivals | undefined; error: ApiError | undefined } {
+  const [state, setState] = useState<{ data?: Arrivals; error?: ApiError }>({});
+  const path = enabled ? `${discussionPath(discussionId)}/arrivals?unit=${enc(unitId)}` : null;
+  const seq = useRef(0);
+  const lastFetch = useRef(0);
+  const fetchedFor = useRef(unitsReported);
+  const latest = useRef(unitsReported);
+  latest.current = unitsReported;
+  const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+
+  const load = useCallback(() => {
+    if (path === null) return;
+    const n = ++seq.current;
+    lastFetch.current = Date.now();
+    fetchedFor.current = latest.current;
+    api<Arrivals>(path).then(
+      (data) => n === seq.current && setState({ data }),
+      (e: unknown) => n === seq.current && setState((s) => ({ data: s.data, error: e instanceof ApiError ? e : new ApiError(0, 'network', String(e), null) })),
+    );
+  }, [path]);
+
+  useEffect(() => {
+    setState({});
+    load();
+    return () => {
+      seq.current++;
+      clearTimeout(timer.current);
+      timer.current = undefined;
+    };
+  }, [load]);
+
+  useEffect(() => {
+    if (path === null || unitsReported === fetchedFor.current || timer.current !== undefined) return;
+    const wait = lastFetch.current + REFETCH_EVERY_MS - Date.now();
+    const go = () => {
+      timer.current = undefined;
+      if (latest.current !== fetchedFor.current) load();
+    };
+    if (wait <= 0) go();
+    else timer.current = setTimeout(go, wait);
+  }, [path, unitsReported, load]);
+
+  return { data: state.data, error: state.error };
 }
 
 function DashboardBody({
@@ -160,12 +195,14 @@ function DashboardBody({
   tally,
   hasChildren,
   live,
+  arrivals,
 }: {
   discussion: Discussion;
   unit: Unit;
   tally: Tally;
   hasChildren: boolean;
-  live: { connected: boolean; series: ArrivalPoint[] } | null;
+  live: { connected: boolean } | null;
+  arrivals: { data: Arrivals | undefined; error: ApiError | undefined } | null;
 }) {
   const { t } = useTranslation('public');
   const min = discussion.rules.publicMinUnitSize ?? 0;
@@ -217,10 +254,16 @@ function DashboardBody({
 
       {hasChildren ? <UnitList discussion={discussion} parent={unit} asOf={tally.asOf} /> : null}
 
-      {live && live.series.length > 0 ? (
+      {arrivals ? (
         <section aria-labelledby="arrivals-h">
           <h2 id="arrivals-h">{t('arrivals.title')}</h2>
-          <ArrivalChart points={live.series} unitsTotal={tally.unitsTotal} />
+          {arrivals.data ? (
+            <ArrivalChart arrivals={arrivals.data} openedAt={discussion.openedAt ?? discussion.reportingClosesAt} closesAt={discussion.reportingClosesAt} />
+          ) : arrivals.error ? (
+            <ErrorNote error={arrivals.error} />
+          ) : (
+            <Loading />
+          )}
         </section>
       ) : null}
     </>
