@@ -27,3 +27,19 @@ export const Tally = z
   })
   .meta({ id: 'Tally' });
 export type Tally = z.infer<typeof Tally>;
+
+/** One unit of the drill-down (GET …/units), with its tally as this reader may see it. */
+export const ListedUnit = z.object({
+  id: z.string(),
+  name: z.string(),
+  kind: z.string(),
+  parentId: z.string().nullable(),
+  ancestors: z.array(z.string()).describe('root first; the unit itself is not among them'),
+  roll: z.number().int().describe("voting members on this unit's own frozen roll (its subtree's are tally.membersTotal)"),
+  reported: z.boolean(),
+  tally: Tally,
+});
+export type ListedUnit = z.infer<typeof ListedUnit>;
+
+export const UnitPage = z.object({ parent: ListedUnit.omit({ reported: true }), items: z.array(ListedUnit), next: z.string().nullable() });
+export type UnitPage = z.infer<typeof UnitPage>;

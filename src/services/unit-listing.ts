@@ -4,25 +4,14 @@
  */
 import { DomainError, notFound } from '../domain/errors.ts';
 import type { Principal } from '../domain/policy.ts';
+import type { ListedUnit as ListedUnitSchema } from '../schemas/tally.ts';
 import type { Db } from '../storage/db.ts';
 import { findFrozenUnit, listUnitsPage } from '../storage/discussions.repository.ts';
 import { asReader, openDiscussionRecord, tallyOf, type ReaderTally } from './tally.ts';
 
-export interface ListedUnit {
-  id: string;
-  name: string;
-  kind: string;
-  parentId: string | null;
-  /** Root first. */
-  ancestors: string[];
-  /** Voting members on the frozen roll of this unit itself (its subtree's are `tally.membersTotal`). */
-  roll: number;
-  reported: boolean;
-  tally: ReaderTally;
-}
-
+/** The drill-down's shapes are the API's (src/schemas/tally.ts); a tally in them is a reader's (`ReaderTally`). */
+export type ListedUnit = Omit<ListedUnitSchema, 'tally'> & { tally: ReaderTally };
 export interface UnitPage {
-  /** The unit listed under (its children, or the search below it), with its own tally. */
   parent: Omit<ListedUnit, 'reported'>;
   items: ListedUnit[];
   next: string | null;

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ErrorBody, Id, Text } from '../../schemas/common.ts';
-import { Tally } from '../../schemas/tally.ts';
+import { Tally, UnitPage } from '../../schemas/tally.ts';
 import { DomainError } from '../../domain/errors.ts';
 import { getArrivals, readTallyAs } from '../../services/tally.ts';
 import { listUnits } from '../../services/unit-listing.ts';
@@ -33,17 +33,6 @@ export const tallyRoutes =
       handler: async (req) => readTallyAs(ctx.store.db, req.principal, req.params.id, req.query.unit, ctx.now()),
     });
 
-    const ListedTally = Tally.extend({}).describe('the same figures as GET …/tally for this unit');
-    const Listed = z.object({
-      id: z.string(),
-      name: z.string(),
-      kind: z.string(),
-      parentId: z.string().nullable(),
-      ancestors: z.array(z.string()).describe('root first'),
-      roll: z.number().int().describe("voting members on this unit's own frozen roll"),
-      reported: z.boolean(),
-      tally: ListedTally,
-    });
     app.get('/discussions/:id/units', {
       config: { policy: 'public' },
       schema: {
@@ -59,7 +48,7 @@ export const tallyRoutes =
           limit: z.coerce.number().int().min(1).max(200).default(50),
           cursor: z.string().max(1000).optional(),
         }),
-        response: { 200: z.object({ parent: Listed.omit({ reported: true }), items: z.array(Listed), next: z.string().nullable() }), 400: ErrorBody, 404: ErrorBody, 409: ErrorBody },
+        response: { 200: UnitPage, 400: ErrorBody, 404: ErrorBody, 409: ErrorBody },
       },
       handler: async (req) => {
         const { parent, q, reported, limit, cursor } = req.query;

@@ -5,25 +5,7 @@ import type { ReportVersion } from '../../../../src/schemas/report.ts';
 
 export type { Tally, Discussion, ReportVersion };
 
-/** One unit of GET /discussions/:id/units (the drill-down), with its tally as this reader may see it. */
-export interface ListedUnit {
-  id: string;
-  name: string;
-  kind: string;
-  parentId: string | null;
-  /** Root first; the unit itself is not among them. */
-  ancestors: string[];
-  /** Voting members on this unit's own frozen roll (its subtree's are `tally.membersTotal`). */
-  roll: number;
-  reported: boolean;
-  tally: Tally;
-}
-
-export interface UnitPage {
-  parent: Omit<ListedUnit, 'reported'>;
-  items: ListedUnit[];
-  next: string | null;
-}
+export type { ListedUnit, UnitPage } from '../../../../src/schemas/tally.ts';
 
 export const enc = encodeURIComponent;
 export const discussionPath = (id: string) => `/discussions/${enc(id)}`;
