@@ -1,6 +1,6 @@
 /**
  * Every string the app shows comes from a catalog: web/src/locales/<language>/<area>.json. Adding a language is
- * adding a folder of catalogs (and its name to `common.json#languages`); test/web/catalogs.test.ts checks every
+ * adding a folder of catalogs (its name comes from Intl); test/web/catalogs.test.ts checks every
  * language has every key. Dates and numbers go through Intl in the current language.
  */
 import i18n from 'i18next';
@@ -30,6 +30,12 @@ export async function loadNamespace(ns: string): Promise<void> {
 }
 
 export const LANGUAGES = Object.keys(resources).sort();
+
+/** A language's name in itself ("English", "Русский"), from Intl: adding a language needs no entry in other catalogs. */
+export function languageName(code: string): string {
+  const name = new Intl.DisplayNames([code], { type: 'language' }).of(code) ?? code;
+  return name.charAt(0).toLocaleUpperCase(code) + name.slice(1);
+}
 const STORAGE_KEY = 'plenum.language';
 
 function initialLanguage(): string {

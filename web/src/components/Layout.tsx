@@ -2,7 +2,7 @@
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'wouter';
-import { LANGUAGES } from '../i18n.ts';
+import { LANGUAGES, languageName } from '../i18n.ts';
 import { holds, useSession } from '../session.tsx';
 
 export function Layout({ children }: { children: ReactNode }) {
@@ -52,7 +52,7 @@ export function Layout({ children }: { children: ReactNode }) {
             <select value={i18n.language} onChange={(e) => void i18n.changeLanguage(e.target.value)}>
               {LANGUAGES.map((l) => (
                 <option key={l} value={l} lang={l}>
-                  {t(`languages.${l}`, { lng: l })}
+                  {languageName(l)}
                 </option>
               ))}
             </select>
