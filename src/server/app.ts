@@ -210,7 +210,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
         title: 'Plenum API',
         version: '1',
         description:
-          'Organization-wide discussions: the unit tree and roll, discussions with frozen rolls, branch reports with corrections, and the live membership-weighted tally. Writes need `Authorization: Bearer <token>` (`plenum token create`). Errors are `{ "error": { "code", "message", "field" } }`.',
+          'Organization-wide discussions: the unit tree and roll, discussions with frozen rolls, branch reports with corrections, and the live membership-weighted tally. Writes need `Authorization: Bearer <token>` (`plenum token create`) or a session cookie from `POST /api/v1/session` (or single sign-on) with its `X-CSRF-Token` header. Reads are public and carry counts only; resolution texts, small units\' figures, the roll and who has not reported follow the reader\'s roles (docs/security.md). Errors are `{ "error": { "code", "message", "field" } }`.',
       },
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
     },
