@@ -12,9 +12,9 @@
  * checkpoint body (parseCheckpoint: origin, size, root, no extension lines). Timestamps are whole seconds from 0 to
  * 2^53 − 1 (the spec allows up to 2^63 − 1; larger ones are refused here as far in the future).
  */
-import { createHash, createPublicKey, verify, type KeyObject } from 'node:crypto';
+import { createHash, verify, type KeyObject } from 'node:crypto';
 import { parseCheckpoint } from './checkpoint.ts';
-import { checkEd25519PublicKey, decodeBase64, isValidKeyName, NoteError, openNote, type Signer } from './note.ts';
+import { decodeBase64, formatTypedVerifierKey, hex8, isValidKeyName, NoteError, openNote, parseTypedVerifierKey, type Signer } from './note.ts';
 
 export const COSIGNATURE_V1 = 0x04;
 const HEADER = 'cosignature/v1\n';
@@ -37,7 +37,6 @@ export interface Cosignature {
 }
 
 const utf8 = new TextEncoder();
-const hex8 = (id: number) => id.toString(16).padStart(8, '0');
 const encodeBase64 = (b: Uint8Array) => Buffer.from(b).toString('base64');
 
 export function cosignatureKeyId(name: string, publicKey: Uint8Array): number {
@@ -67,32 +66,11 @@ export function cosignatureMessage(body: string, timestamp: number): Uint8Array 
 // ---- verifier keys (type 0x04) ----
 
 export function cosignatureVerifierKey(name: string, publicKey: Uint8Array): string {
-  if (!isValidKeyName(name)) throw new NoteError(`invalid key name ${JSON.stringify(name)}`);
-  checkEd25519PublicKey(publicKey);
-  return `${name}+${hex8(cosignatureKeyId(name, publicKey))}+${encodeBase64(Uint8Array.of(COSIGNATURE_V1, ...publicKey))}`;
+  return formatTypedVerifierKey(name, COSIGNATURE_V1, publicKey, cosignatureKeyId);
 }
 
 export function parseCosignatureVerifierKey(vkey: string): CosignatureVerifier {
-  const m = /^([^+]*)\+([^+]*)\+(.*)$/s.exec(vkey);
-  if (!m) throw new NoteError('a verifier key is name+keyid+key');
-  const [, name, idHex, key64] = m as unknown as [string, string, string, string];
-  if (!isValidKeyName(name)) throw new NoteError(`invalid key name ${JSON.stringify(name)}`);
-  if (!/^[0-9a-f]{8}$/.test(idHex)) throw new NoteError('the key id of a verifier key is 8 lowercase hex digits');
-  const typed = decodeBase64(key64, 'the verifier key');
-  if (typed.length !== 33 || typed[0] !== COSIGNATURE_V1) {
-    throw new NoteError('a cosignature/v1 verifier key has type 0x04 and a 32-byte Ed25519 key');
-  }
-  const publicKey = typed.slice(1);
-  const id = cosignatureKeyId(name, publicKey);
-  if (hex8(id) !== idHex) throw new NoteError(`the key id ${idHex} does not match the key (${hex8(id)})`);
-  checkEd25519PublicKey(publicKey);
-  let key: KeyObject;
-  try {
-    key = createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: Buffer.from(publicKey).toString('base64url') }, format: 'jwk' });
-  } catch {
-    throw new NoteError('the public key is not an Ed25519 point');
-  }
-  return { name, id, publicKey, key };
+  return parseTypedVerifierKey(vkey, COSIGNATURE_V1, cosignatureKeyId, 'a cosignature/v1 verifier key has type 0x04 and a 32-byte Ed25519 key');
 }
 
 /** The cosignature verifier of a signer's Ed25519 key (under the signer's name). */

@@ -65,7 +65,7 @@ export function keyId(name: string, publicKey: Uint8Array): number {
   return digest.readUInt32BE(0);
 }
 
-const hex8 = (id: number) => id.toString(16).padStart(8, '0');
+export const hex8 = (id: number) => id.toString(16).padStart(8, '0');
 
 /** Standard base64 (RFC 4648 §4), padded, canonical; anything else is refused. */
 export function decodeBase64(s: string, what: string): Uint8Array {
@@ -106,26 +106,44 @@ function publicKeyObject(publicKey: Uint8Array): KeyObject {
 
 // ---- verifier keys ----
 
-export function verifierKey(name: string, publicKey: Uint8Array): string {
+/**
+ * A typed verifier key `name+<hex key id>+base64(type || public key)`: note keys (0x01) and witness cosignature keys
+ * (0x04, src/log/cosignature.ts) share the shape and differ in the type byte and how the key id is derived.
+ */
+export function formatTypedVerifierKey(name: string, type: number, publicKey: Uint8Array, idOf: (name: string, publicKey: Uint8Array) => number): string {
   if (!isValidKeyName(name)) throw new NoteError(`invalid key name ${JSON.stringify(name)}`);
   checkEd25519PublicKey(publicKey);
-  return `${name}+${hex8(keyId(name, publicKey))}+${encodeBase64(Uint8Array.of(ED25519, ...publicKey))}`;
+  return `${name}+${hex8(idOf(name, publicKey))}+${encodeBase64(Uint8Array.of(type, ...publicKey))}`;
 }
 
-/** Reads `name+hexid+base64(0x01 || key)`; the base64 may itself contain '+'. */
-export function parseVerifierKey(vkey: string): Verifier {
+/** Reads a typed verifier key; the base64 may itself contain '+'. `wrongType` is the refusal for another key type. */
+export function parseTypedVerifierKey(
+  vkey: string,
+  type: number,
+  idOf: (name: string, publicKey: Uint8Array) => number,
+  wrongType: string,
+): { name: string; id: number; publicKey: Uint8Array; key: KeyObject } {
   const m = /^([^+]*)\+([^+]*)\+(.*)$/s.exec(vkey);
   if (!m) throw new NoteError('a verifier key is name+keyid+key');
   const [, name, idHex, key64] = m as unknown as [string, string, string, string];
   if (!isValidKeyName(name)) throw new NoteError(`invalid key name ${JSON.stringify(name)}`);
   if (!/^[0-9a-f]{8}$/.test(idHex)) throw new NoteError('the key id of a verifier key is 8 lowercase hex digits');
   const typed = decodeBase64(key64, 'the verifier key');
-  if (typed.length !== 33 || typed[0] !== ED25519) throw new NoteError('only Ed25519 verifier keys (type 0x01, 32 bytes) are supported');
+  if (typed.length !== 33 || typed[0] !== type) throw new NoteError(wrongType);
   const publicKey = typed.slice(1);
-  const id = keyId(name, publicKey);
+  const id = idOf(name, publicKey);
   if (hex8(id) !== idHex) throw new NoteError(`the key id ${idHex} does not match the key (${hex8(id)})`);
   checkEd25519PublicKey(publicKey);
   return { name, id, publicKey, key: publicKeyObject(publicKey) };
+}
+
+export function verifierKey(name: string, publicKey: Uint8Array): string {
+  return formatTypedVerifierKey(name, ED25519, publicKey, keyId);
+}
+
+/** Reads `name+hexid+base64(0x01 || key)`. */
+export function parseVerifierKey(vkey: string): Verifier {
+  return parseTypedVerifierKey(vkey, ED25519, keyId, 'only Ed25519 verifier keys (type 0x01, 32 bytes) are supported');
 }
 
 // ---- signers ----
