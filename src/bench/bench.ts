@@ -26,12 +26,17 @@ import { getTally, recountTally } from '../services/tally.ts';
 import { createToken } from '../services/tokens.ts';
 import { migrateToLatest, openStore, type Db, type EngineName, type Store } from '../storage/db.ts';
 import { percentile, rawRequest, runLoad, type LoadResult } from './load.ts';
+import { benchWeb, TARGET_FIRST_RENDER_MS, type WebRun } from './web.ts';
 import { mulberry32 } from '../domain/random.ts';
 import { benchDiscussion, branchReport, buildOrganization, DISCUSSION_ID, type Organization } from './organization.ts';
 
 export interface BenchOptions {
   units: number;
   json: boolean;
+  /** Measure the dashboard's first render in Chromium (src/bench/web.ts); default true. */
+  web?: boolean;
+  /** Only the web measurement (no synthetic organization, no engines). */
+  webOnly?: boolean;
 }
 
 /** The figures of one engine as the --json line carries them. */
@@ -47,9 +52,12 @@ export interface EngineFigures {
 }
 
 export interface BenchJson {
-  sqlite: EngineFigures;
+  /** null with --web-only. */
+  sqlite: EngineFigures | null;
   /** null when DATABASE_URL is not set. */
   postgres: EngineFigures | null;
+  /** The dashboard's first render on the demo; null without Chromium or with --no-web. */
+  web: { firstRenderP50Ms: number; firstRenderP95Ms: number; blankPageP50Ms: number; mainBundleGzipKiB: number | null } | null;
 }
 
 const CONCURRENCY = 32;
@@ -99,6 +107,12 @@ function onInterrupt(): void {
 
 export async function runBench(opts: BenchOptions): Promise<void> {
   const started = performance.now();
+  if (opts.webOnly) {
+    const web = await benchWeb();
+    if (web) printWeb(web);
+    if (opts.json) process.stdout.write(`${JSON.stringify({ sqlite: null, postgres: null, web: webFigures(web) } satisfies BenchJson)}\n`);
+    return;
+  }
   const org = buildOrganization(opts.units);
   note(
     `bench: ${org.units.toLocaleString('en')} units (1 root, ${org.regionIds.length} regions, ${org.districtIds.length} districts, ${org.branches.length.toLocaleString('en')} branches), ` +
@@ -116,14 +130,16 @@ export async function runBench(opts: BenchOptions): Promise<void> {
     process.removeListener('SIGINT', onInterrupt);
   }
 
+  const web = opts.web === false ? null : await benchWeb();
   printTable(org, runs, performance.now() - started);
+  if (web) printWeb(web);
   const figures = (engine: EngineName) => {
     const r = runs.find((x) => x.engine === engine);
     return r ? figuresOf(r) : null;
   };
   if (runs.some((r) => !r.recountMatches || !r.naive.agrees || r.http.accepted !== r.http.load.sent)) process.exitCode = 3;
   if (opts.json) {
-    const out: BenchJson = { sqlite: figures('sqlite')!, postgres: figures('postgres') };
+    const out: BenchJson = { sqlite: figures('sqlite')!, postgres: figures('postgres'), web: webFigures(web) };
     process.stdout.write(`${JSON.stringify(out)}\n`);
   }
 }
@@ -528,4 +544,27 @@ function printTable(org: Organization, runs: EngineRun[], totalMs: number): void
     else out.push(`  ${row[0].padEnd(labelWidth - 2)}${cells[i]!.map((c) => c.padEnd(colWidth + 2)).join('')}`.trimEnd());
   });
   process.stdout.write(`${out.join('\n')}\n`);
+}
+
+function webFigures(w: WebRun | null): BenchJson['web'] {
+  if (!w) return null;
+  return { firstRenderP50Ms: round(w.dashboard.p50, 1), firstRenderP95Ms: round(w.dashboard.p95, 1), blankPageP50Ms: round(w.blank.p50, 1), mainBundleGzipKiB: w.mainBundleKiB === null ? null : round(w.mainBundleKiB, 1) };
+}
+
+function printWeb(w: WebRun): void {
+  const l = (x: { p50: number; p95: number; max: number }) => `${ms(x.p50)} / ${ms(x.p95)} / ${ms(x.max)}`;
+  const rows: Array<[string, string]> = [
+    ['dashboard of the whole organization', l(w.dashboard)],
+    ['baseline: a blank page from a bare Fastify', l(w.blank)],
+    ['ratio: dashboard p50 ÷ blank page p50', ratio(w.dashboard.p50 / w.blank.p50)],
+    [`target: first render p95 < ${int(TARGET_FIRST_RENDER_MS)} ms`, w.dashboard.p95 < TARGET_FIRST_RENDER_MS ? 'met' : 'NOT MET'],
+    ['main bundle, KiB gzip', w.mainBundleKiB === null ? '?' : w.mainBundleKiB.toFixed(1)],
+  ];
+  const width = Math.max(...rows.map((r) => r[0].length)) + 4;
+  process.stdout.write(
+    `\nWeb: first render in Chromium on the 1924 demo (${int(w.units)} units), each sample a new browser context (nothing cached), ` +
+      `${w.samples} samples, ms from navigation start to the headline figures (p50 / p95 / max)\n` +
+      rows.map(([k, v]) => `  ${k.padEnd(width - 2)}${v}`).join('\n') +
+      '\n',
+  );
 }

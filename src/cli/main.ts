@@ -313,9 +313,11 @@ export function buildCli(): Command {
     .description('measure ingest and tally speed against baselines measured in the same run')
     .option('--units <n>', 'units in the synthetic organization', '100000')
     .option('--json', 'print one JSON object on the last line')
-    .action(async (opts: { units: string; json?: boolean }) => {
+    .option('--no-web', "skip the dashboard's first render in Chromium")
+    .option('--web-only', "measure only the dashboard's first render in Chromium")
+    .action(async (opts: { units: string; json?: boolean; web: boolean; webOnly?: boolean }) => {
       const { runBench } = await import('../bench/bench.ts');
-      await runBench({ units: Number(opts.units), json: !!opts.json });
+      await runBench({ units: Number(opts.units), json: !!opts.json, web: opts.web, webOnly: !!opts.webOnly });
     });
 
   return program;
