@@ -14,7 +14,10 @@
  *               most 100,000,000, a full part is under 60,000 bytes.
  *   report      {type, v, discussionId, unitId, version, supersedes, meetingDate, present,
  *               votes: {questionId: {positions: {positionId: n}, abstain: n}}, resolutionSha256, submittedAt, keyId,
- *               enteredBy: "unit" | "office"}
+ *               enteredBy: "unit" | "office", signature}
+ *               signature: standard base64 of the 64-byte Ed25519 signature by key `keyId` over the report's
+ *               statement (./signing.ts): "plenum-report/v1\n" followed by the canonical JSON of the entry without
+ *               `signature` and `submittedAt` (the one field the server adds after signing).
  *   key         {type, v, action: "enrol", keyId, unitId, publicKey, approvedBy}
  *               {type, v, action: "rotate", keyId, unitId, publicKey, replaces, approvedBy}
  *               {type, v, action: "revoke", keyId, unitId, approvedBy}
@@ -46,6 +49,11 @@ const PositiveInt = z.number().int().min(1).max(Number.MAX_SAFE_INTEGER);
 const PublicKey = z
   .string()
   .regex(/^[A-Za-z0-9+/]{43}=$/, 'must be the base64 of a 32-byte key')
+  .refine((s) => Buffer.from(s, 'base64').toString('base64') === s, { message: 'must be canonical base64' });
+
+const Signature = z
+  .string()
+  .regex(/^[A-Za-z0-9+/]{86}==$/, 'must be the base64 of a 64-byte Ed25519 signature')
   .refine((s) => Buffer.from(s, 'base64').toString('base64') === s, { message: 'must be canonical base64' });
 
 const Envelope = { v: z.literal(ENTRY_VERSION) };
@@ -94,6 +102,7 @@ const ReportEntrySchema = z.strictObject({
   submittedAt: IsoDateTime,
   keyId: Id,
   enteredBy: z.enum(['unit', 'office']),
+  signature: Signature,
 });
 
 const KeyBase = { type: z.literal('key'), ...Envelope, keyId: Id, unitId: Id, approvedBy: Id };

@@ -25,6 +25,12 @@ export const ReportAccepted = z
     version: z.number().int(),
     quorate: z.boolean(),
     adopted: z.record(z.string(), z.string().nullable()),
+    logIndex: z
+      .number()
+      .int()
+      .nullable()
+      .optional()
+      .describe("the version's index in the discussion's public log; its receipt is GET …/units/:unitId/reports/:version/receipt"),
   })
   .meta({ id: 'ReportAccepted' });
 export type ReportAccepted = z.infer<typeof ReportAccepted>;

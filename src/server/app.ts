@@ -38,6 +38,8 @@ import { accountRoutes } from './routes/accounts.ts';
 import { reportRoutes } from './routes/reports.ts';
 import { rollRoutes } from './routes/roll.ts';
 import { tallyRoutes } from './routes/tally.ts';
+import { logRoutes, receiptRoutes } from './routes/log.ts';
+import { LogPublisher } from '../services/log.ts';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -83,6 +85,8 @@ export interface AppContext {
   reports: ReportBatcher;
   /** Single sign-on, when configured. */
   oidc: OidcRelyingParty | null;
+  /** The public record: signs checkpoints, serves tiles and receipts (src/services/log.ts). */
+  log: LogPublisher;
 }
 
 export type App = FastifyInstance;
@@ -93,7 +97,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   const reportsPerMinute = opts.reportsPerMinute ?? (Number(process.env.PLENUM_REPORTS_PER_MINUTE) || 120);
   const oidcConfig = opts.oidc === undefined ? oidcConfigFromEnvironment() : opts.oidc;
   const oidc = oidcConfig ? new OidcRelyingParty(oidcConfig, (reason) => app.log.warn({ reason }, 'single sign-on: discovery failed')) : null;
-  const ctx: AppContext = { store: opts.store, now, hub, reports: new ReportBatcher(opts.store.db), reportsPerMinute, throttle: new LoginThrottle(), mailer: opts.mailer ?? mailerFromEnvironment(), oidc };
+  const ctx: AppContext = { store: opts.store, now, hub, reports: new ReportBatcher(opts.store.db), reportsPerMinute, throttle: new LoginThrottle(), mailer: opts.mailer ?? mailerFromEnvironment(), oidc, log: new LogPublisher(opts.store.db, now, (e) => app.log.warn({ err: e }, 'public log')) };
   const app = Fastify({
     logger: opts.logger
       ? {
@@ -230,10 +234,15 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   await app.register(sessionRoutes(ctx), { prefix: '/api/v1' });
   await app.register(linkRoutes(ctx), { prefix: '/api/v1' });
   await app.register(oidcRoutes(ctx), { prefix: '/api/v1' });
+  await app.register(receiptRoutes(ctx), { prefix: '/api/v1' });
+  await app.register(logRoutes(ctx));
 
   if (opts.live !== false) {
     await ctx.hub.start();
     app.addHook('onClose', async () => ctx.hub.stop());
+    // A new checkpoint at least every second while entries arrive.
+    ctx.log.start(500);
+    app.addHook('onClose', async () => ctx.log.stop());
   }
   return app as unknown as App;
 }

@@ -1,4 +1,5 @@
-/** Creating a discussion, opening it (which freezes the roll), and reading it. */
+/** Creating a discussion, opening it (which freezes the roll and starts its public log), and reading it. */
+import { beginDiscussionLog, ensureServerKeys } from './log.ts';
 import { checkDiscussionDefinition, type DiscussionDefinition } from '../domain/discussion.ts';
 import { DomainError, notFound } from '../domain/errors.ts';
 import { addInto, contributionOf, emptyTally, type TallyCounts } from '../domain/tally.ts';
@@ -77,6 +78,7 @@ export async function getDiscussions(db: Db, now: string): Promise<DiscussionVie
  * discussion — and the tree as it stands, and starts the tally at zero reports. Later roll changes do not move it.
  */
 export async function openDiscussion(db: Db, id: string, now: string, onProgress?: Progress, actor: Actor = CONSOLE_ACTOR): Promise<DiscussionView> {
+  await ensureServerKeys(db, now);
   const view = await db.transaction().execute(async (trx) => {
     // Two simultaneous opens: the second waits here, then finds the discussion open.
     const d = await findDiscussion(trx, id, { lock: true });
@@ -101,6 +103,8 @@ export async function openDiscussion(db: Db, id: string, now: string, onProgress
     onProgress?.(1, 2);
     await insertInitialTallies(trx, d.definition, tallies, now);
     await markDiscussionOpen(trx, id, root.id, now);
+    // The public record starts in the same transaction: the definition, the office's key, the frozen roll.
+    await beginDiscussionLog(trx, d.definition, frozen, root.id, now);
     const mayReport = frozen.filter((u) => u.roll > 0);
     await recordAudit(trx, actor, 'discussion.open', `discussion:${id}`, {
       unitsThatMayReport: mayReport.length,

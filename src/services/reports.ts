@@ -16,6 +16,8 @@ import { completeIdempotencyKey, findIdempotentResponse, reserveIdempotencyKey }
 import { findCurrentReport, insertReportVersion, listReportVersions, markSuperseded } from '../storage/reports.repository.ts';
 import { applyTallyDelta } from '../storage/tally.repository.ts';
 import { getDiscussion } from './discussions.ts';
+import { appendReportEntry } from './log.ts';
+import { sha256Hex } from '../log/entries.ts';
 
 export interface SubmitReport {
   discussionId: string;
@@ -35,6 +37,8 @@ export interface ReportAccepted {
   version: number;
   quorate: boolean;
   adopted: Record<string, string | null>;
+  /** Where the version sits in the discussion's public log (its receipt: GET …/reports/:version/receipt). */
+  logIndex: number | null;
 }
 
 export interface SubmitResult {
@@ -152,6 +156,23 @@ async function storeReport(trx: Db, cmd: SubmitReport, scope: string, discussion
   const outcome = deriveOutcome(report, unit.roll, d.definition);
   const version = (current?.version ?? 0) + 1;
   if (current) await markSuperseded(trx, discussionId, report.unitId, current.version);
+  // The public record: the version, signed, appended in this transaction (src/services/log.ts).
+  const enteredBy = enteredByOf(cmd.principal, report.unitId);
+  const logged = await appendReportEntry(
+    trx,
+    {
+      discussionId,
+      unitId: report.unitId,
+      version,
+      supersedes,
+      meetingDate: report.meetingDate,
+      present: report.present,
+      votes: report.votes,
+      resolutionSha256: sha256Hex(report.resolution),
+      enteredBy,
+    },
+    now,
+  );
   await insertReportVersion(trx, {
     discussionId,
     unitId: report.unitId,
@@ -164,6 +185,7 @@ async function storeReport(trx: Db, cmd: SubmitReport, scope: string, discussion
     outcome,
     submittedAt: now,
     submittedBy: cmd.submittedBy,
+    log: logged,
   });
   const delta = tallyDelta(d.definition, unit.roll, current ? { present: current.present, votes: current.votes, outcome: current.outcome } : null, {
     present: report.present,
@@ -172,7 +194,7 @@ async function storeReport(trx: Db, cmd: SubmitReport, scope: string, discussion
   });
   // The unit's own row exists only if units sit below it; an update of a missing row changes nothing.
   const affectedUnitIds = [...unit.ancestors, unit.unitId];
-  const accepted: ReportAccepted = { unitId: report.unitId, version, quorate: outcome.quorate, adopted: outcome.adopted };
+  const accepted: ReportAccepted = { unitId: report.unitId, version, quorate: outcome.quorate, adopted: outcome.adopted, logIndex: logged?.index ?? null };
   if (cmd.idempotencyKey) await completeIdempotencyKey(trx, scope, cmd.idempotencyKey, accepted);
   await recordAudit(trx, { principal: cmd.principal ?? CONSOLE, address: cmd.address ?? null }, current ? 'report.correct' : 'report.submit', `report:${discussionId}/${report.unitId}`, {
     version,
@@ -182,6 +204,15 @@ async function storeReport(trx: Db, cmd: SubmitReport, scope: string, discussion
   // Last, so the rows every report shares (the root's) are held for as short a time as possible.
   if (!isZeroDelta(delta)) await applyTallyDelta(trx, discussionId, affectedUnitIds, delta, now);
   return { accepted, replayed: false, affectedUnitIds };
+}
+
+/**
+ * Who entered a report, as the log says: `unit` when the unit's own secretary (or member) sent it, `office` when
+ * someone above it did — paper minutes entered by the office or a committee, or the console.
+ */
+function enteredByOf(principal: Principal | undefined, unitId: string): 'unit' | 'office' {
+  if (!principal) return 'office';
+  return principal.grants.some((g) => g.unitId === unitId && (g.role === 'secretary' || g.role === 'member')) ? 'unit' : 'office';
 }
 
 /** A stable fingerprint of a request body: keys sorted, so the same report always hashes the same. */

@@ -28,6 +28,7 @@ import * as accounts from './migrations/2026-11-26T02-00-accounts.ts';
 import * as links from './migrations/2026-11-26T03-00-links.ts';
 import * as roles from './migrations/2026-11-26T04-00-roles.ts';
 import * as unitSearch from './migrations/2026-11-26T05-00-unit-search.ts';
+import * as log from './migrations/2026-11-26T06-00-log.ts';
 import type { Database } from './schema.ts';
 import { DomainError } from '../domain/errors.ts';
 
@@ -143,6 +144,7 @@ const migrations: Record<string, Migration> = {
   '2026-11-26T03-00-links': links,
   '2026-11-26T04-00-roles': roles,
   '2026-11-26T05-00-unit-search': unitSearch,
+  '2026-11-26T06-00-log': log,
 };
 
 const INTROSPECTION_RACES = new Set(['3F000', '42P01', '42703']);

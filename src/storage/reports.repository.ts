@@ -14,13 +14,16 @@ export interface StoredReport {
   outcome: ReportOutcome;
   submittedAt: string;
   submittedBy: string;
+  /** Its entry in the public log (null: the discussion has no log). Only written; reads leave it out. */
+  log?: { index: number; keyId: string; enteredBy: 'unit' | 'office' } | null;
 }
 
 /** Stores one version of a report with its per-question lines and votes (the hot path: `sql` tag, three statements). */
 export async function insertReportVersion(db: Db, r: StoredReport): Promise<void> {
-  await sql`insert into reports (discussion_id, unit_id, version, is_current, meeting_date, present, resolution, quorate, submitted_at, submitted_by)
+  await sql`insert into reports (discussion_id, unit_id, version, is_current, meeting_date, present, resolution, quorate, submitted_at, submitted_by,
+                                 log_index, key_id, entered_by)
     values (${r.discussionId}, ${r.unitId}, ${r.version}, ${r.isCurrent ? 1 : 0}, ${r.meetingDate}, ${r.present}, ${r.resolution},
-            ${r.outcome.quorate ? 1 : 0}, ${r.submittedAt}, ${r.submittedBy})`.execute(db);
+            ${r.outcome.quorate ? 1 : 0}, ${r.submittedAt}, ${r.submittedBy}, ${r.log?.index ?? null}, ${r.log?.keyId ?? null}, ${r.log?.enteredBy ?? null})`.execute(db);
   const key = sql`${r.discussionId}, ${r.unitId}, ${r.version}`;
   const questionRows = Object.keys(r.outcome.adopted)
     .filter((q) => Object.hasOwn(r.votes, q))
@@ -214,4 +217,16 @@ export async function countFirstReportsByTime(db: Db, discussionId: string, unit
   }
   const rows = await q.groupBy(sql`substr(r.submitted_at, 1, ${sql.lit(prefix)})`).orderBy('bucket').execute();
   return rows.map((r) => ({ bucket: r.bucket, n: Number(r.n) }));
+}
+
+/** The log index of a report version: undefined if no such version, null if it was stored before the log existed. */
+export async function findReportLogIndex(db: Db, discussionId: string, unitId: string, version: number): Promise<number | null | undefined> {
+  const r = await db
+    .selectFrom('reports')
+    .select('log_index')
+    .where('discussion_id', '=', discussionId)
+    .where('unit_id', '=', unitId)
+    .where('version', '=', version)
+    .executeTakeFirst();
+  return r === undefined ? undefined : r.log_index === null ? null : Number(r.log_index);
 }

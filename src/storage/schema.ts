@@ -35,6 +35,11 @@ export interface ReportsTable {
   quorate: number;
   submitted_at: string;
   submitted_by: string;
+  /** The log entry of this version (null for versions stored before the log existed). */
+  log_index: number | null;
+  /** The key that signed it, and who entered it: `unit` or `office`. */
+  key_id: string | null;
+  entered_by: string | null;
 }
 export interface ReportQuestionsTable {
   discussion_id: string;
@@ -149,7 +154,19 @@ export interface OneTimeLinksTable {
   used_at: string | null;
 }
 
+export interface LogHeadsTable { discussion_id: string; origin: string; size: number }
+export interface LogEntriesTable { discussion_id: string; idx: number; entry: string; leaf_hash: string; appended_at: string }
+export interface LogCheckpointsTable { discussion_id: string; size: number; root_hash: string; note: string; signed_at: string }
+export interface LogCosignaturesTable { discussion_id: string; size: number; witness: string; line: string; received_at: string }
+/** The installation's own Ed25519 keys (`log`, `office`): the 32-byte seed in base64. */
+export interface ServerKeysTable { name: string; seed: string; public_key: string; created_at: string }
+
 export interface Database {
+  log_heads: LogHeadsTable;
+  log_entries: LogEntriesTable;
+  log_checkpoints: LogCheckpointsTable;
+  log_cosignatures: LogCosignaturesTable;
+  server_keys: ServerKeysTable;
   one_time_links: OneTimeLinksTable;
   accounts: AccountsTable;
   account_roles: AccountRolesTable;

@@ -47,6 +47,7 @@ const report = {
   submittedAt: '2025-02-11T09:30:00.000Z',
   keyId: 'k-3f2a9c',
   enteredBy: 'unit' as const,
+  signature: Buffer.alloc(64, 7).toString('base64'),
 };
 
 describe('round trips', () => {

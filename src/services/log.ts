@@ -1,0 +1,309 @@
+/**
+ * The verifiable record of each discussion (docs/verifiable-record.md): writing entries in the same transaction as
+ * what they record, and publishing the log — signed checkpoints, tiles, entry bundles and receipts.
+ *
+ * - Writing: `beginDiscussionLog` when a discussion opens (its definition, the office key, the frozen roll), and
+ *   `appendReportEntry` for every report version, each inside the caller's transaction: an accepted report is in the
+ *   log or the report is not stored at all. Nothing else is written for an append, so a crash cannot leave half of
+ *   one (tiles and checkpoints are derived from the rows).
+ * - Publishing: `LogPublisher` keeps each log's tree in memory (src/log/tree.ts), reading new rows as they commit,
+ *   and signs a checkpoint whenever the tree grew — every half second while entries arrive (`start`), or on demand
+ *   (receipts, export). Two server processes sign the same checkpoint for the same size byte for byte (the body has no
+ *   timestamp and Ed25519 is deterministic), so any number of instances may publish.
+ * - Keys: the installation's log key (checkpoints; its note key name is the log's origin) and office key (report
+ *   statements the office vouches for) are made on first use and kept in `server_keys`.
+ */
+import { randomBytes } from 'node:crypto';
+import { DomainError } from '../domain/errors.ts';
+import { signCheckpoint } from '../log/checkpoint.ts';
+import { discussionEntryFromDefinition, keyEntry, reportEntry, rollEntries, type ReportEntry, type RollUnit } from '../log/entries.ts';
+import { leafHash, type Hash } from '../log/merkle.ts';
+import { signerFromSeed, verifierKey, type Signer } from '../log/note.ts';
+import { formatProof } from '../log/proof.ts';
+import { signingKeyId, signReportStatement, type ReportStatement } from '../log/signing.ts';
+import { encodeBundle } from '../log/tiles.ts';
+import { MerkleTree } from '../log/tree.ts';
+import type { DiscussionDefinition } from '../domain/discussion.ts';
+import type { Db } from '../storage/db.ts';
+import type { FrozenUnit } from '../storage/discussions.repository.ts';
+import {
+  appendLogEntries,
+  checkpointAtLeast,
+  cosignatureLines,
+  findLogHead,
+  findServerKey,
+  insertCheckpoint,
+  insertLogHead,
+  insertServerKeyIfAbsent,
+  latestCheckpoint,
+  listLogHeads,
+  readLeafHashes,
+  readLogEntries,
+  type StoredCheckpoint,
+} from '../storage/log.repository.ts';
+
+export const LOG_KEY = 'log';
+export const OFFICE_KEY = 'office';
+/** Who approved the office key: the organization itself, through the log that carries the key's entry. */
+export const ORGANIZATION = 'organization';
+
+const utf8 = new TextEncoder();
+const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
+const fromHex = (s: string) => new Uint8Array(Buffer.from(s, 'hex'));
+
+/** The log's name (checkpoint origin, and its key's name): `<PLENUM_LOG_NAME or plenum.localhost>/<discussion id>`. */
+export function logOrigin(discussionId: string): string {
+  const base = (process.env.PLENUM_LOG_NAME ?? 'plenum.localhost').replace(/\/+$/, '');
+  return `${base}/${discussionId}`;
+}
+
+// ---- the installation's keys ----
+
+const signers = new Map<string, Signer>();
+
+/** The 32-byte seed of a server key, made on first use (a race between processes: the first stored wins). */
+async function serverSeed(db: Db, name: string, now: string): Promise<string> {
+  const found = await findServerKey(db, name);
+  if (found) return found.seed;
+  const seed = randomBytes(32);
+  const s = signerFromSeed(name, seed);
+  await insertServerKeyIfAbsent(db, { name, seed: seed.toString('base64'), publicKey: Buffer.from(s.publicKey).toString('base64') }, now);
+  return (await findServerKey(db, name))!.seed;
+}
+
+async function serverSigner(db: Db, key: string, name: string, now: string): Promise<Signer> {
+  const seed = await serverSeed(db, key, now);
+  const cacheKey = `${name}\u0000${seed}`;
+  let s = signers.get(cacheKey);
+  if (!s) {
+    s = signerFromSeed(name, new Uint8Array(Buffer.from(seed, 'base64')));
+    signers.set(cacheKey, s);
+  }
+  return s;
+}
+
+/** The key that signs a log's checkpoints: the installation's log key, named after the log's origin. */
+export const logSigner = (db: Db, origin: string, now: string) => serverSigner(db, LOG_KEY, origin, now);
+/** The office's key: it signs the reports the office vouches for. */
+export const officeSigner = (db: Db, now: string) => serverSigner(db, OFFICE_KEY, 'plenum-office', now);
+
+/** Makes both server keys if they do not exist yet (outside any long transaction). */
+export async function ensureServerKeys(db: Db, now: string): Promise<void> {
+  await serverSeed(db, LOG_KEY, now);
+  await serverSeed(db, OFFICE_KEY, now);
+}
+
+// ---- writing ----
+
+function prepared(bytes: Uint8Array): { entry: string; leafHash: string } {
+  return { entry: new TextDecoder().decode(bytes), leafHash: hex(leafHash(bytes)) };
+}
+
+/**
+ * Starts a discussion's log, inside the transaction that opens it: the discussion entry, the office key's entry, and
+ * the frozen roll. Call `ensureServerKeys` before the transaction.
+ */
+export async function beginDiscussionLog(trx: Db, definition: DiscussionDefinition, frozen: readonly FrozenUnit[], rootUnitId: string, now: string): Promise<void> {
+  const office = await officeSigner(trx, now);
+  await insertLogHead(trx, definition.id, logOrigin(definition.id));
+  const entries = [
+    discussionEntryFromDefinition(definition),
+    keyEntry({ action: 'enrol', keyId: signingKeyId(office.publicKey), unitId: rootUnitId, publicKey: Buffer.from(office.publicKey).toString('base64'), approvedBy: ORGANIZATION }),
+    ...rollEntries(definition.id, frozen.map((u): RollUnit => [u.unitId, u.parentId, u.roll])),
+  ];
+  await appendLogEntries(trx, definition.id, entries.map(prepared), now);
+}
+
+export interface LoggedReport {
+  index: number;
+  keyId: string;
+  enteredBy: 'unit' | 'office';
+}
+
+/**
+ * Signs a report version with the office key (the office vouches for it: paper minutes it entered, or a report sent
+ * without a personal key) and appends it, inside the report's transaction. Returns its log index. A discussion
+ * opened before the log existed has none: then nothing is appended and null is returned.
+ */
+export async function appendReportEntry(trx: Db, statement: Omit<ReportStatement, 'type' | 'v' | 'keyId'>, submittedAt: string): Promise<LoggedReport | null> {
+  const head = await findLogHead(trx, statement.discussionId);
+  if (!head) return null;
+  const office = await officeSigner(trx, submittedAt);
+  const signed: ReportStatement = { type: 'report', v: 1, ...statement, keyId: signingKeyId(office.publicKey) };
+  const signature = signReportStatement(signed, office);
+  const { type: _t, v: _v, ...fields } = signed;
+  const bytes = reportEntry({ ...fields, submittedAt, signature } as Omit<ReportEntry, 'type' | 'v'>);
+  const index = await appendLogEntries(trx, statement.discussionId, [prepared(bytes)], submittedAt);
+  return { index, keyId: signed.keyId, enteredBy: statement.enteredBy };
+}
+
+// ---- publishing ----
+
+interface HeldLog {
+  origin: string;
+  tree: MerkleTree;
+  /** Serializes syncs and signing for this log. */
+  lock: Promise<unknown>;
+}
+
+export interface PublishedCheckpoint extends StoredCheckpoint {
+  origin: string;
+  /** The note with the witnesses' cosignature lines appended. */
+  cosigned: string;
+}
+
+export class LogPublisher {
+  private readonly logs = new Map<string, HeldLog>();
+  private timer: ReturnType<typeof setInterval> | undefined;
+  private ticking = false;
+
+  constructor(
+    private readonly db: Db,
+    private readonly now: () => string = () => new Date().toISOString(),
+    private readonly onError: (e: unknown) => void = () => undefined,
+  ) {}
+
+  /** Signs new checkpoints every `everyMs` while entries arrive. */
+  start(everyMs = 500): void {
+    this.timer ??= setInterval(() => void this.tick(), everyMs);
+    this.timer.unref?.();
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+    this.timer = undefined;
+  }
+
+  /** One round: every log whose stored size passed its latest checkpoint gets a new one. */
+  async tick(): Promise<void> {
+    if (this.ticking) return;
+    this.ticking = true;
+    try {
+      for (const head of await listLogHeads(this.db)) {
+        const held = this.logs.get(head.discussionId);
+        if (held && held.tree.size === head.size) continue;
+        await this.checkpoint(head.discussionId);
+      }
+    } catch (e) {
+      this.onError(e);
+    } finally {
+      this.ticking = false;
+    }
+  }
+
+  private async exclusive<T>(discussionId: string, fn: (held: HeldLog) => Promise<T>): Promise<T | undefined> {
+    let held = this.logs.get(discussionId);
+    if (!held) {
+      const head = await findLogHead(this.db, discussionId);
+      if (!head) return undefined;
+      held = this.logs.get(discussionId) ?? { origin: head.origin, tree: new MerkleTree(), lock: Promise.resolve() };
+      this.logs.set(discussionId, held);
+    }
+    const h = held;
+    const run = h.lock.then(() => fn(h));
+    h.lock = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Reads the rows committed since the last sync into the tree (contiguous indexes only). */
+  private async sync(discussionId: string, held: HeldLog): Promise<void> {
+    for (;;) {
+      const from = held.tree.size;
+      const rows = await readLeafHashes(this.db, discussionId, from, from + 10_000);
+      let appended = 0;
+      for (const r of rows) {
+        if (r.idx !== held.tree.size) break; // a gap would mean a row not yet visible: stop and read it next time
+        held.tree.append(fromHex(r.leafHash));
+        appended++;
+      }
+      if (appended < 10_000) return;
+    }
+  }
+
+  /** Brings the tree up to date and signs a checkpoint of it if it grew; the latest checkpoint (undefined: no log). */
+  async checkpoint(discussionId: string): Promise<PublishedCheckpoint | undefined> {
+    return this.exclusive(discussionId, async (held) => {
+      await this.sync(discussionId, held);
+      let latest = await latestCheckpoint(this.db, discussionId);
+      if (!latest || latest.size < held.tree.size) {
+        const size = held.tree.size;
+        const root = held.tree.root(size);
+        const signer = await logSigner(this.db, held.origin, this.now());
+        const note = signCheckpoint({ origin: held.origin, size, root }, signer);
+        await insertCheckpoint(this.db, discussionId, { size, rootHash: hex(root), note, signedAt: this.now() });
+        latest = (await latestCheckpoint(this.db, discussionId))!;
+      }
+      return this.published(discussionId, held.origin, latest);
+    });
+  }
+
+  private async published(discussionId: string, origin: string, c: StoredCheckpoint): Promise<PublishedCheckpoint> {
+    const lines = await cosignatureLines(this.db, discussionId, c.size);
+    return { ...c, origin, cosigned: c.note + lines.join('') };
+  }
+
+  /** The latest signed checkpoint as published, without signing a new one. */
+  async latest(discussionId: string): Promise<PublishedCheckpoint | undefined> {
+    const head = await findLogHead(this.db, discussionId);
+    if (!head) return undefined;
+    const c = await latestCheckpoint(this.db, discussionId);
+    return c && this.published(discussionId, head.origin, c);
+  }
+
+  /** The log's verifier key, `<origin>+<key id>+<key>`. */
+  async verifierKey(discussionId: string): Promise<string | undefined> {
+    const head = await findLogHead(this.db, discussionId);
+    if (!head) return undefined;
+    const s = await logSigner(this.db, head.origin, this.now());
+    return verifierKey(s.name, s.publicKey);
+  }
+
+  /** Tile (level, index) of the tree at `size` (a checkpointed size). */
+  async tile(discussionId: string, size: number, level: number, index: number): Promise<{ width: number; bytes: Uint8Array } | undefined> {
+    return this.exclusive(discussionId, async (held) => {
+      if (held.tree.size < size) await this.sync(discussionId, held);
+      return held.tree.tile(size, level, index);
+    });
+  }
+
+  /** The entry bundle `index` of width `width` (entries index·256 … index·256 + width − 1). */
+  async bundle(discussionId: string, index: number, width: number): Promise<Uint8Array> {
+    const rows = await readLogEntries(this.db, discussionId, index * 256, index * 256 + width);
+    if (rows.length !== width) throw new RangeError(`bundle ${index} needs ${width} entries, ${rows.length} are stored`);
+    return encodeBundle(rows.map((r) => utf8.encode(r.entry)));
+  }
+
+  /**
+   * A receipt for the entry at `index`: a C2SP tlog-proof against the first checkpoint that covers it (signed now
+   * if none does yet).
+   */
+  async receipt(discussionId: string, index: number): Promise<string | undefined> {
+    let c: StoredCheckpoint | PublishedCheckpoint | undefined = await checkpointAtLeast(this.db, discussionId, index + 1);
+    if (!c) c = await this.checkpoint(discussionId);
+    if (!c || c.size <= index) return undefined;
+    const size = c.size;
+    const head = await findLogHead(this.db, discussionId);
+    const lines = await cosignatureLines(this.db, discussionId, size);
+    const proof = await this.exclusive(discussionId, async (held) => {
+      if (held.tree.size < size) await this.sync(discussionId, held);
+      return held.tree.inclusionProof(index, size);
+    });
+    if (!proof || !head) return undefined;
+    return formatProof({ index, proof: proof as Hash[], checkpoint: c.note + lines.join('') });
+  }
+
+  /** The tree (for proofs between sizes), up to date with the stored rows. */
+  async consistencyProof(discussionId: string, oldSize: number, newSize: number): Promise<Hash[] | undefined> {
+    return this.exclusive(discussionId, async (held) => {
+      if (held.tree.size < newSize) await this.sync(discussionId, held);
+      return held.tree.consistencyProof(oldSize, newSize);
+    });
+  }
+}
+
+/** The log of a discussion, or a 404 naming it. */
+export async function requireLog(db: Db, discussionId: string) {
+  const head = await findLogHead(db, discussionId);
+  if (!head) throw new DomainError('not_found', `discussion '${discussionId}' has no public log (it is not open, or it was opened before the log existed)`);
+  return head;
+}

@@ -1,0 +1,135 @@
+/**
+ * The stored log (migration 06-log): a head per discussion (its origin and size), the entries in order, the signed
+ * checkpoints and the witnesses' cosignatures, and the installation's own signing keys. Appending takes the head's
+ * row first (`size = size + n`), which orders concurrent appends on PostgreSQL; the entries' primary key makes a
+ * duplicate index impossible on both engines.
+ */
+import { sql } from 'kysely';
+import type { Db } from './db.ts';
+
+export interface LogHead {
+  discussionId: string;
+  origin: string;
+  size: number;
+}
+
+export async function insertLogHead(db: Db, discussionId: string, origin: string): Promise<void> {
+  await db.insertInto('log_heads').values({ discussion_id: discussionId, origin, size: 0 }).execute();
+}
+
+export async function findLogHead(db: Db, discussionId: string): Promise<LogHead | undefined> {
+  const r = await db.selectFrom('log_heads').selectAll().where('discussion_id', '=', discussionId).executeTakeFirst();
+  return r && { discussionId: r.discussion_id, origin: r.origin, size: Number(r.size) };
+}
+
+export async function listLogHeads(db: Db): Promise<LogHead[]> {
+  const rows = await db.selectFrom('log_heads').selectAll().orderBy('discussion_id').execute();
+  return rows.map((r) => ({ discussionId: r.discussion_id, origin: r.origin, size: Number(r.size) }));
+}
+
+/** Appends entries (with their leaf hashes, hex) at the end of the log; returns the index of the first. */
+export async function appendLogEntries(db: Db, discussionId: string, entries: ReadonlyArray<{ entry: string; leafHash: string }>, now: string): Promise<number> {
+  if (entries.length === 0) throw new RangeError('nothing to append');
+  const head = await sql<{ size: number }>`update log_heads set size = size + ${entries.length} where discussion_id = ${discussionId} returning size`.execute(db);
+  const end = head.rows[0]?.size;
+  if (end === undefined) throw new Error(`discussion '${discussionId}' has no log`);
+  const first = Number(end) - entries.length;
+  // At most 500 rows a statement (SQLite's bound-parameter limit).
+  for (let i = 0; i < entries.length; i += 500) {
+    await db
+      .insertInto('log_entries')
+      .values(entries.slice(i, i + 500).map((e, j) => ({ discussion_id: discussionId, idx: first + i + j, entry: e.entry, leaf_hash: e.leafHash, appended_at: now })))
+      .execute();
+  }
+  return first;
+}
+
+export async function readLogEntries(db: Db, discussionId: string, from: number, to: number): Promise<Array<{ idx: number; entry: string }>> {
+  const rows = await db
+    .selectFrom('log_entries')
+    .select(['idx', 'entry'])
+    .where('discussion_id', '=', discussionId)
+    .where('idx', '>=', from)
+    .where('idx', '<', to)
+    .orderBy('idx')
+    .execute();
+  return rows.map((r) => ({ idx: Number(r.idx), entry: r.entry }));
+}
+
+export async function readLeafHashes(db: Db, discussionId: string, from: number, to: number): Promise<Array<{ idx: number; leafHash: string }>> {
+  const rows = await db
+    .selectFrom('log_entries')
+    .select(['idx', 'leaf_hash'])
+    .where('discussion_id', '=', discussionId)
+    .where('idx', '>=', from)
+    .where('idx', '<', to)
+    .orderBy('idx')
+    .execute();
+  return rows.map((r) => ({ idx: Number(r.idx), leafHash: r.leaf_hash }));
+}
+
+export interface StoredCheckpoint {
+  size: number;
+  rootHash: string;
+  note: string;
+  signedAt: string;
+}
+
+/** Stores a signed checkpoint; one signed by another instance for the same size (byte-identical: Ed25519 is deterministic) wins quietly. */
+export async function insertCheckpoint(db: Db, discussionId: string, c: StoredCheckpoint): Promise<void> {
+  await db
+    .insertInto('log_checkpoints')
+    .values({ discussion_id: discussionId, size: c.size, root_hash: c.rootHash, note: c.note, signed_at: c.signedAt })
+    .onConflict((oc) => oc.columns(['discussion_id', 'size']).doNothing())
+    .execute();
+}
+
+export async function latestCheckpoint(db: Db, discussionId: string): Promise<StoredCheckpoint | undefined> {
+  const r = await db.selectFrom('log_checkpoints').selectAll().where('discussion_id', '=', discussionId).orderBy('size', 'desc').limit(1).executeTakeFirst();
+  return r && { size: Number(r.size), rootHash: r.root_hash, note: r.note, signedAt: r.signed_at };
+}
+
+export async function checkpointAtLeast(db: Db, discussionId: string, size: number): Promise<StoredCheckpoint | undefined> {
+  const r = await db
+    .selectFrom('log_checkpoints')
+    .selectAll()
+    .where('discussion_id', '=', discussionId)
+    .where('size', '>=', size)
+    .orderBy('size', 'asc')
+    .limit(1)
+    .executeTakeFirst();
+  return r && { size: Number(r.size), rootHash: r.root_hash, note: r.note, signedAt: r.signed_at };
+}
+
+export async function insertCosignature(db: Db, discussionId: string, size: number, witness: string, line: string, now: string): Promise<void> {
+  await db
+    .insertInto('log_cosignatures')
+    .values({ discussion_id: discussionId, size, witness, line, received_at: now })
+    .onConflict((oc) => oc.columns(['discussion_id', 'size', 'witness']).doNothing())
+    .execute();
+}
+
+export async function cosignatureLines(db: Db, discussionId: string, size: number): Promise<string[]> {
+  const rows = await db.selectFrom('log_cosignatures').select('line').where('discussion_id', '=', discussionId).where('size', '=', size).orderBy('witness').execute();
+  return rows.map((r) => r.line);
+}
+
+export interface ServerKeyRow {
+  name: string;
+  seed: string;
+  publicKey: string;
+}
+
+export async function findServerKey(db: Db, name: string): Promise<ServerKeyRow | undefined> {
+  const r = await db.selectFrom('server_keys').selectAll().where('name', '=', name).executeTakeFirst();
+  return r && { name: r.name, seed: r.seed, publicKey: r.public_key };
+}
+
+/** Stores a new key unless one of that name exists (two processes racing to create it: the first wins). */
+export async function insertServerKeyIfAbsent(db: Db, k: ServerKeyRow, now: string): Promise<void> {
+  await db
+    .insertInto('server_keys')
+    .values({ name: k.name, seed: k.seed, public_key: k.publicKey, created_at: now })
+    .onConflict((oc) => oc.column('name').doNothing())
+    .execute();
+}
