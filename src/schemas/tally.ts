@@ -43,3 +43,13 @@ export type ListedUnit = z.infer<typeof ListedUnit>;
 
 export const UnitPage = z.object({ parent: ListedUnit.omit({ reported: true }), items: z.array(ListedUnit), next: z.string().nullable() });
 export type UnitPage = z.infer<typeof UnitPage>;
+
+export const PublishedTallies = z
+  .object({
+    discussionId: z.string(),
+    logSize: z.number().int().describe('the log entries these figures account for: 0 … logSize − 1'),
+    asOf: z.string(),
+    provisional: z.boolean(),
+    units: z.array(Tally).describe('every unit of the frozen tree, by id, as an anonymous reader sees it'),
+  })
+  .meta({ id: 'PublishedTallies' });

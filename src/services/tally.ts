@@ -6,7 +6,8 @@ import { contributionOf, recount, type TallyCounts } from '../domain/tally.ts';
 import { inSnapshot, type Db } from '../storage/db.ts';
 import { findFrozenUnit, listFrozenUnits, type DiscussionRecord } from '../storage/discussions.repository.ts';
 import { countFirstReportsByTime, findRollAndCurrentReport, listCurrentReports } from '../storage/reports.repository.ts';
-import { readTally, type StoredTally } from '../storage/tally.repository.ts';
+import { readAllTallies, readTally, type StoredTally } from '../storage/tally.repository.ts';
+import { findLogHead } from '../storage/log.repository.ts';
 import { getDiscussion } from './discussions.ts';
 
 export interface TallyView extends TallyCounts {
@@ -134,4 +135,46 @@ export async function getArrivals(db: Db, discussionId: string, unitId: string |
   });
   const t = await tallyOf(db, d, target, d.openedAt ?? '');
   return { discussionId, unitId: target, interval, unitsTotal: t.unitsTotal, points };
+}
+
+/** Every unit's published tally at one moment, with the size of the log at that moment (docs/verifiable-record.md). */
+export interface PublishedTallies {
+  discussionId: string;
+  /** The number of log entries the figures account for: a verifier recomputes them from entries 0 … logSize − 1. */
+  logSize: number;
+  asOf: string;
+  provisional: boolean;
+  /** Every unit of the frozen tree, by id (UTF-16 order), as an anonymous reader sees it (small units withheld). */
+  units: ReaderTally[];
+}
+
+/**
+ * Every unit's tally as the public sees it, read in one snapshot together with the log's size, so the figures and
+ * the entries they rest on belong to the same moment (a report and its entry are written in one transaction).
+ */
+export async function publishedTallies(db: Db, discussionId: string, now: string): Promise<PublishedTallies> {
+  return inSnapshot(db, async (trx) => {
+    const d = await openDiscussionRecord(trx, discussionId);
+    const questionIds = d.definition.questions.map((q) => q.id);
+    const [units, stored, reports, head] = await Promise.all([
+      listFrozenUnits(trx, discussionId),
+      readAllTallies(trx, d.definition),
+      listCurrentReports(trx, discussionId, questionIds),
+      findLogHead(trx, discussionId),
+    ]);
+    const provisional = now < d.definition.reportingClosesAt;
+    const out: ReaderTally[] = [];
+    let asOf = d.openedAt ?? '';
+    for (const u of [...units].sort((a, b) => (a.unitId < b.unitId ? -1 : a.unitId > b.unitId ? 1 : 0))) {
+      const r = reports.get(u.unitId);
+      const s = stored.get(u.unitId) ?? {
+        counts: contributionOf(d.definition, u.roll, r ? { present: r.present, votes: r.votes, outcome: r.outcome } : null),
+        updatedAt: r?.submittedAt ?? d.openedAt ?? '',
+      };
+      if (s.updatedAt > asOf) asOf = s.updatedAt;
+      const view: TallyView = { discussionId, unitId: u.unitId, asOf: s.updatedAt, provisional, ...s.counts };
+      out.push(asReader(view, null, undefined, d.definition.rules));
+    }
+    return { discussionId, logSize: head?.size ?? 0, asOf, provisional, units: out };
+  });
 }

@@ -130,13 +130,23 @@ export interface StoredTally {
 
 /** One statement, so the figures of a tally always come from one moment (one snapshot), even while reports arrive. */
 export async function readTally(db: Db, discussion: DiscussionDefinition, unitId: string): Promise<StoredTally | undefined> {
-  const rows = await db
+  return (await readStoredTallies(db, discussion, unitId)).get(unitId);
+}
+
+/** Every stored tally of a discussion (the units with units below them), by unit id: one statement. */
+export async function readAllTallies(db: Db, discussion: DiscussionDefinition): Promise<Map<string, StoredTally>> {
+  return readStoredTallies(db, discussion);
+}
+
+async function readStoredTallies(db: Db, discussion: DiscussionDefinition, unitId?: string): Promise<Map<string, StoredTally>> {
+  let q = db
     .selectFrom('tally_units as u')
     .leftJoin('tally_questions as q', (j) => j.onRef('q.discussion_id', '=', 'u.discussion_id').onRef('q.unit_id', '=', 'u.unit_id'))
     .leftJoin('tally_positions as p', (j) =>
       j.onRef('p.discussion_id', '=', 'q.discussion_id').onRef('p.unit_id', '=', 'q.unit_id').onRef('p.question_id', '=', 'q.question_id'),
     )
     .select([
+      'u.unit_id',
       'u.units_total',
       'u.units_reported',
       'u.units_quorate',
@@ -153,20 +163,23 @@ export async function readTally(db: Db, discussion: DiscussionDefinition, unitId
       'p.adopted_units',
       'p.adopted_members',
     ])
-    .where('u.discussion_id', '=', discussion.id)
-    .where('u.unit_id', '=', unitId)
-    .execute();
-  const u = rows[0];
-  if (!u) return undefined;
-  const t = emptyTally(discussion);
-  t.unitsTotal = u.units_total;
-  t.unitsReported = u.units_reported;
-  t.unitsQuorate = u.units_quorate;
-  t.membersTotal = u.members_total;
-  t.membersReported = u.members_reported;
-  t.present = u.present;
-  for (const r of rows) {
-    const qt = r.question_id === null ? undefined : t.questions[r.question_id];
+    .where('u.discussion_id', '=', discussion.id);
+  if (unitId !== undefined) q = q.where('u.unit_id', '=', unitId);
+  const out = new Map<string, StoredTally>();
+  for (const r of await q.execute()) {
+    let stored = out.get(r.unit_id);
+    if (!stored) {
+      const t = emptyTally(discussion);
+      t.unitsTotal = r.units_total;
+      t.unitsReported = r.units_reported;
+      t.unitsQuorate = r.units_quorate;
+      t.membersTotal = r.members_total;
+      t.membersReported = r.members_reported;
+      t.present = r.present;
+      stored = { counts: t, updatedAt: r.updated_at };
+      out.set(r.unit_id, stored);
+    }
+    const qt = r.question_id === null ? undefined : stored.counts.questions[r.question_id];
     if (!qt) continue;
     qt.abstain = r.abstain ?? 0;
     qt.adopted[NO_POSITION] = { units: r.none_units ?? 0, members: r.none_members ?? 0 };
@@ -175,5 +188,5 @@ export async function readTally(db: Db, discussion: DiscussionDefinition, unitId
       qt.adopted[r.position_id] = { units: r.adopted_units ?? 0, members: r.adopted_members ?? 0 };
     }
   }
-  return { counts: t, updatedAt: u.updated_at };
+  return out;
 }

@@ -89,6 +89,19 @@ describe.each(ENGINES)('the public log over HTTP on %s', (engine) => {
     }
   });
 
+  it('publishes every unit\'s tally with the log size it accounts for, equal to the live tally', async () => {
+    const r = await get('/log/d1/tallies.json');
+    expect(r.statusCode, r.body).toBe(200);
+    const published = r.json();
+    expect(published.logSize).toBe(9);
+    expect(published.units.map((u: { unitId: string }) => u.unitId)).toEqual([...published.units.map((u: { unitId: string }) => u.unitId)].sort());
+    expect(published.units.length).toBe(16);
+    for (const u of published.units) {
+      const live = (await get(`/api/v1/discussions/d1/tally?unit=${u.unitId}`)).json();
+      expect(u).toEqual(live);
+    }
+  });
+
   it('refuses what the log does not hold, naming it', async () => {
     expect((await get('/log/nope/checkpoint')).statusCode).toBe(404);
     expect((await get('/log/d1/tile/0/001')).statusCode).toBe(404);

@@ -11,6 +11,8 @@ import { DomainError } from '../../domain/errors.ts';
 import { ErrorBody, Id } from '../../schemas/common.ts';
 import { parseTilePath, TILE_WIDTH, TileError, tileWidth } from '../../log/tiles.ts';
 import { requireLog } from '../../services/log.ts';
+import { publishedTallies } from '../../services/tally.ts';
+import { PublishedTallies } from '../../schemas/tally.ts';
 import { findReportLogIndex } from '../../storage/reports.repository.ts';
 import type { AppContext } from '../app.ts';
 
@@ -40,6 +42,21 @@ export const logRoutes =
         await requireLog(ctx.store.db, req.params.id);
         const vkey = await ctx.log.verifierKey(req.params.id);
         return reply.type(TEXT).header('cache-control', 'public, max-age=3600').send(`${vkey}\n`);
+      },
+    });
+
+    app.get('/log/:id/tallies.json', {
+      config: { policy: 'public' },
+      schema: {
+        summary: "Every unit's published tally, and the log size it accounts for (what `plenum verify` recomputes and compares)",
+        tags: ['record'],
+        params,
+        response: { 200: PublishedTallies, 404: ErrorBody, 409: ErrorBody },
+      },
+      handler: async (req, reply) => {
+        await requireLog(ctx.store.db, req.params.id);
+        reply.header('cache-control', 'no-cache');
+        return publishedTallies(ctx.store.db, req.params.id, ctx.now());
       },
     });
 
