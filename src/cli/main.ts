@@ -3,6 +3,7 @@
  * thing through the services, and exits non-zero with a message naming the line, column or field when input is bad.
  * Whoever can open the database is the office (see CONSOLE in src/domain/policy.ts).
  */
+import { registerWitnessCommands } from './witness.ts';
 import { Command, Option } from 'commander';
 import { CONSOLE, formatGrants } from '../domain/policy.ts';
 import { CONSOLE_ACTOR } from '../domain/audit.ts';
@@ -319,6 +320,8 @@ export function buildCli(): Command {
       const { runBench } = await import('../bench/bench.ts');
       await runBench({ units: Number(opts.units), json: !!opts.json, web: opts.web, webOnly: !!opts.webOnly });
     });
+
+  registerWitnessCommands(program);
 
   return program;
 }

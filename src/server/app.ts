@@ -39,7 +39,7 @@ import { reportRoutes } from './routes/reports.ts';
 import { rollRoutes } from './routes/roll.ts';
 import { tallyRoutes } from './routes/tally.ts';
 import { logRoutes, receiptRoutes } from './routes/log.ts';
-import { LogPublisher } from '../services/log.ts';
+import { LogPublisher, witnessesFromEnvironment, type WitnessEndpoint } from '../services/log.ts';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -70,6 +70,8 @@ export interface AppOptions {
   mailer?: Mailer;
   /** Single sign-on (OpenID Connect); null: off. Default: the OIDC_* variables (off without OIDC_ISSUER). */
   oidc?: OidcConfig | null;
+  /** Witnesses asked to cosign each new checkpoint. Default: PLENUM_WITNESSES. */
+  witnesses?: readonly WitnessEndpoint[];
 }
 
 export const SESSION_COOKIE = 'plenum_session';
@@ -97,7 +99,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   const reportsPerMinute = opts.reportsPerMinute ?? (Number(process.env.PLENUM_REPORTS_PER_MINUTE) || 120);
   const oidcConfig = opts.oidc === undefined ? oidcConfigFromEnvironment() : opts.oidc;
   const oidc = oidcConfig ? new OidcRelyingParty(oidcConfig, (reason) => app.log.warn({ reason }, 'single sign-on: discovery failed')) : null;
-  const ctx: AppContext = { store: opts.store, now, hub, reports: new ReportBatcher(opts.store.db), reportsPerMinute, throttle: new LoginThrottle(), mailer: opts.mailer ?? mailerFromEnvironment(), oidc, log: new LogPublisher(opts.store.db, now, (e) => app.log.warn({ err: e }, 'public log')) };
+  const ctx: AppContext = { store: opts.store, now, hub, reports: new ReportBatcher(opts.store.db), reportsPerMinute, throttle: new LoginThrottle(), mailer: opts.mailer ?? mailerFromEnvironment(), oidc, log: new LogPublisher(opts.store.db, now, (e) => app.log.warn({ err: e }, 'public log'), opts.witnesses ?? witnessesFromEnvironment()) };
   const app = Fastify({
     logger: opts.logger
       ? {

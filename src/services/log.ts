@@ -20,6 +20,8 @@ import { discussionEntryFromDefinition, keyEntry, reportEntry, rollEntries, type
 import { leafHash, type Hash } from '../log/merkle.ts';
 import { signerFromSeed, verifierKey, type Signer } from '../log/note.ts';
 import { formatProof } from '../log/proof.ts';
+import { openCosignature, parseCosignatureVerifierKey, type CosignatureVerifier } from '../log/cosignature.ts';
+import { requestCosignature } from './witness-client.ts';
 import { signingKeyId, signReportStatement, type ReportStatement } from '../log/signing.ts';
 import { encodeBundle } from '../log/tiles.ts';
 import { MerkleTree } from '../log/tree.ts';
@@ -33,6 +35,8 @@ import {
   findLogHead,
   findServerKey,
   insertCheckpoint,
+  insertCosignature,
+  lastCosignedSize,
   insertLogHead,
   insertServerKeyIfAbsent,
   latestCheckpoint,
@@ -152,16 +156,43 @@ export interface PublishedCheckpoint extends StoredCheckpoint {
   cosigned: string;
 }
 
+/** A witness the log asks for cosignatures: where it listens, and its cosignature verifier key. */
+export interface WitnessEndpoint {
+  url: string;
+  vkey: string;
+}
+
+/**
+ * The witnesses of PLENUM_WITNESSES: entries separated by `;` or newlines, each `<url> <cosignature verifier key>`.
+ * A malformed entry stops the server from starting, naming it.
+ */
+export function witnessesFromEnvironment(text = process.env.PLENUM_WITNESSES ?? ''): WitnessEndpoint[] {
+  return text
+    .split(/[;\n]/)
+    .map((e) => e.trim())
+    .filter((e) => e !== '')
+    .map((e) => {
+      const [url, vkey, ...rest] = e.split(/\s+/);
+      if (!url || !vkey || rest.length || !/^https?:\/\//.test(url)) throw new Error(`PLENUM_WITNESSES: '${e}' is not '<http(s) URL> <verifier key>'`);
+      parseCosignatureVerifierKey(vkey);
+      return { url, vkey };
+    });
+}
+
 export class LogPublisher {
   private readonly logs = new Map<string, HeldLog>();
   private timer: ReturnType<typeof setInterval> | undefined;
   private ticking = false;
+  private readonly witnesses: Array<WitnessEndpoint & { verifier: CosignatureVerifier }>;
 
   constructor(
     private readonly db: Db,
     private readonly now: () => string = () => new Date().toISOString(),
     private readonly onError: (e: unknown) => void = () => undefined,
-  ) {}
+    witnesses: readonly WitnessEndpoint[] = [],
+  ) {
+    this.witnesses = witnesses.map((w) => ({ ...w, verifier: parseCosignatureVerifierKey(w.vkey) }));
+  }
 
   /** Signs new checkpoints every `everyMs` while entries arrive. */
   start(everyMs = 500): void {
@@ -182,7 +213,8 @@ export class LogPublisher {
       for (const head of await listLogHeads(this.db)) {
         const held = this.logs.get(head.discussionId);
         if (held && held.tree.size === head.size) continue;
-        await this.checkpoint(head.discussionId);
+        const c = await this.checkpoint(head.discussionId);
+        if (c && this.witnesses.length) await this.witness(head.discussionId, c);
       }
     } catch (e) {
       this.onError(e);
@@ -235,6 +267,45 @@ export class LogPublisher {
       }
       return this.published(discussionId, held.origin, latest);
     });
+  }
+
+  /**
+   * Asks every witness to cosign checkpoint `c` (c2sp.org/tlog-witness), from the size it last cosigned for this log
+   * (a 409 tells the size it holds: asked again once from there). Only cosignatures that verify with the witness's
+   * key are kept; a refusal is reported through onError and tried again with the next checkpoint.
+   */
+  async witness(discussionId: string, c: StoredCheckpoint): Promise<void> {
+    for (const w of this.witnesses) {
+      try {
+        let oldSize = await lastCosignedSize(this.db, discussionId, w.vkey);
+        if (oldSize >= c.size) continue;
+        for (let attempt = 0; attempt < 2; attempt++) {
+          const proof = oldSize === 0 ? [] : ((await this.consistencyProof(discussionId, oldSize, c.size)) ?? []);
+          const answer = await requestCosignature(w.url, oldSize, proof, c.note, { timeoutMs: 5_000 });
+          if (answer.ok) {
+            const body = c.note.slice(0, c.note.indexOf('\n\n') + 1);
+            const line = answer.lines.find((l) => {
+              try {
+                openCosignature(body, l, w.verifier);
+                return true;
+              } catch {
+                return false;
+              }
+            });
+            if (!line) throw new Error(`witness ${w.url} answered without a valid cosignature by ${w.verifier.name}`);
+            await insertCosignature(this.db, discussionId, c.size, w.vkey, line.endsWith('\n') ? line : `${line}\n`, this.now());
+            break;
+          }
+          if (answer.status === 409 && answer.currentSize !== undefined && answer.currentSize !== oldSize && answer.currentSize <= c.size) {
+            oldSize = answer.currentSize;
+            continue;
+          }
+          throw new Error(`witness ${w.url} refused checkpoint ${c.size} of ${discussionId}: ${answer.status} ${answer.message}`);
+        }
+      } catch (e) {
+        this.onError(e);
+      }
+    }
   }
 
   private async published(discussionId: string, origin: string, c: StoredCheckpoint): Promise<PublishedCheckpoint> {

@@ -109,6 +109,17 @@ export async function insertCosignature(db: Db, discussionId: string, size: numb
     .execute();
 }
 
+/** The largest checkpoint size a witness has cosigned for this log (0: none). */
+export async function lastCosignedSize(db: Db, discussionId: string, witness: string): Promise<number> {
+  const r = await db
+    .selectFrom('log_cosignatures')
+    .select((eb) => eb.fn.max('size').as('size'))
+    .where('discussion_id', '=', discussionId)
+    .where('witness', '=', witness)
+    .executeTakeFirst();
+  return r?.size === null || r?.size === undefined ? 0 : Number(r.size);
+}
+
 export async function cosignatureLines(db: Db, discussionId: string, size: number): Promise<string[]> {
   const rows = await db.selectFrom('log_cosignatures').select('line').where('discussion_id', '=', discussionId).where('size', '=', size).orderBy('witness').execute();
   return rows.map((r) => r.line);

@@ -1,5 +1,6 @@
 /**
- * The layers point one way: domain ← schemas ← storage ← services ← server / cli / demo / bench.
+ * The layers point one way: domain ← schemas ← storage ← services ← server / cli / demo / bench; the record's
+ * formats (log) sit beside storage: pure, used by services and above.
  * Domain rules stay pure (no I/O, no Kysely, no Fastify); only storage imports Kysely.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
@@ -22,11 +23,11 @@ const MAY_IMPORT: Record<string, string[]> = {
   domain: ['domain'],
   schemas: ['schemas', 'domain'],
   storage: ['storage', 'domain'],
-  services: ['services', 'storage', 'domain', 'schemas'],
-  server: ['server', 'services', 'storage', 'domain', 'schemas'],
-  cli: ['cli', 'server', 'services', 'storage', 'domain', 'schemas', 'demo', 'bench'],
+  services: ['services', 'storage', 'domain', 'schemas', 'log'],
+  server: ['server', 'services', 'storage', 'domain', 'schemas', 'log'],
+  cli: ['cli', 'server', 'services', 'storage', 'domain', 'schemas', 'demo', 'bench', 'log'],
   demo: ['demo', 'services', 'storage', 'domain'],
-  bench: ['bench', 'server', 'services', 'storage', 'domain', 'schemas', 'cli'],
+  bench: ['bench', 'server', 'services', 'storage', 'domain', 'schemas', 'cli', 'log'],
   log: ['log', 'domain', 'schemas'],
 };
 

@@ -1,0 +1,61 @@
+/**
+ * The log collects witnesses' cosignatures: a real witness (plenum witness, in-process over HTTP) cosigns the first
+ * checkpoint from size 0 and each later one from the size it cosigned before, checking the consistency proof the log
+ * sends; the published checkpoint carries its line, which verifies with the witness's key.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startWitness, type RunningWitness } from '../../src/cli/witness.ts';
+import { cosignatureVerifierKey, openCosignatures, parseCosignatureVerifierKey } from '../../src/log/cosignature.ts';
+import { generateSigner, parseVerifierKey } from '../../src/log/note.ts';
+import { openCheckpoint } from '../../src/log/checkpoint.ts';
+import { LogPublisher } from '../../src/services/log.ts';
+import { submitReport } from '../../src/services/reports.ts';
+import { ENGINES, newStore } from '../support/engines.ts';
+import { report, smallOrganization } from '../support/factories.ts';
+
+describe.each(ENGINES)('witnessing the log on %s', (engine) => {
+  let store: Awaited<ReturnType<typeof newStore>>;
+  let witness: RunningWitness;
+  let dir: string;
+  const witnessKey = generateSigner('witness.example.org');
+  const witnessVkey = cosignatureVerifierKey(witnessKey.name, witnessKey.publicKey);
+  const errors: unknown[] = [];
+  let publisher: LogPublisher;
+  const now = '2024-01-05T10:00:00.000Z';
+
+  beforeAll(async () => {
+    store = await newStore(engine);
+    await smallOrganization(store.db);
+    dir = mkdtempSync(join(tmpdir(), 'plenum-witness-'));
+    const logKey = parseVerifierKey((await new LogPublisher(store.db, () => now).verifierKey('d1'))!);
+    witness = await startWitness({ signer: witnessKey, logs: [logKey], stateFile: join(dir, 'state.json'), host: '127.0.0.1', port: 0, log: () => undefined });
+    publisher = new LogPublisher(store.db, () => now, (e) => errors.push(e), [{ url: witness.url, vkey: witnessVkey }]);
+  });
+  afterAll(async () => {
+    await witness.close();
+    await store.dispose();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const cosignedCheckpoint = async () => {
+    await publisher.tick();
+    const c = (await publisher.latest('d1'))!;
+    const vkey = (await publisher.verifierKey('d1'))!;
+    const cp = openCheckpoint(c.cosigned, parseVerifierKey(vkey));
+    const cos = openCosignatures(c.cosigned, parseVerifierKey(vkey), [parseCosignatureVerifierKey(witnessVkey)]);
+    return { size: cp.size, cosigners: cos.map((x) => x.name) };
+  };
+
+  it('cosigns the first checkpoint and each extension, consistency checked by the witness', async () => {
+    expect(await cosignedCheckpoint()).toEqual({ size: 3, cosigners: ['witness.example.org'] });
+    await submitReport(store.db, { discussionId: 'd1', report: report({ unitId: 'b1' }), submittedBy: 'cli', now });
+    await submitReport(store.db, { discussionId: 'd1', report: report({ unitId: 'b2', present: 6, votes: { q1: { positions: { cc: 6 }, abstain: 0 } } }), submittedBy: 'cli', now });
+    expect(await cosignedCheckpoint()).toEqual({ size: 5, cosigners: ['witness.example.org'] });
+    await submitReport(store.db, { discussionId: 'd1', report: report({ unitId: 'b1', supersedes: 1, present: 24 }), submittedBy: 'cli', now });
+    expect(await cosignedCheckpoint()).toEqual({ size: 6, cosigners: ['witness.example.org'] });
+    expect(errors).toEqual([]);
+  });
+});
