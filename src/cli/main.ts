@@ -25,9 +25,9 @@ import { CliExit, progressBar, readJsonFile, readText, reportError } from './io.
 import { DomainError } from '../domain/errors.ts';
 
 const now = () => new Date().toISOString();
-const dbOption = () => new Option('--db <path>', 'SQLite database file (or set PLENUM_DB; DATABASE_URL=postgres://… selects PostgreSQL)');
+export const dbOption = () => new Option('--db <path>', 'SQLite database file (or set PLENUM_DB; DATABASE_URL=postgres://… selects PostgreSQL)');
 
-async function withStore<T>(opts: { db?: string }, fn: (store: Store) => Promise<T>): Promise<T> {
+export async function withStore<T>(opts: { db?: string }, fn: (store: Store) => Promise<T>): Promise<T> {
   const store = storeFromEnvironment(opts);
   try {
     await migrateToLatest(store);

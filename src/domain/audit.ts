@@ -31,6 +31,10 @@ export const AUDIT_ACTIONS = [
   'password.reset',
   'role.grant',
   'role.revoke',
+  'key.enrol',
+  'key.approve',
+  'key.refuse',
+  'key.revoke',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -88,6 +88,12 @@ export const PERMISSIONS = {
   'invitation:send': ['office'] as readonly Role[],
   /** One's own account and sessions: anyone signed in, even with no role left. */
   'account:own': ROLES,
+  /** Enrolling a signing key for one's own unit (a secretary; the key signs her unit's reports once approved). */
+  'key:enrol': ['secretary'] as readonly Role[],
+  /** Seeing signing keys: the office all, a committee its subtree, a secretary her unit's (`mayActOnUnit`). */
+  'key:read': ['office', 'committee', 'secretary'] as readonly Role[],
+  /** Approving, refusing or revoking a unit's key: an officer of a unit above it (src/services/keys.ts). */
+  'key:decide': ['office', 'committee', 'secretary'] as readonly Role[],
   /** The audit log: who changed what. */
   'audit:read': ['office', 'commission'] as readonly Role[],
 } as const;

@@ -18,6 +18,8 @@ export interface ReportInput {
   votes: Record<string, QuestionVotes>;
   resolution: string;
   supersedes?: number | null | undefined;
+  /** The unit secretary's signature over the report's statement (src/log/statement.ts), by her approved key. */
+  signature?: { keyId: string; value: string } | undefined;
 }
 
 export interface ReportOutcome {

@@ -1,35 +1,18 @@
 /**
- * Who signed a report, and over what. A report entry (./entries.ts) carries the Ed25519 signature of the key that
- * vouches for it — the unit secretary's own key, or the office's key for paper minutes the office entered and for
- * reports sent without a personal key — over its *statement*:
- *
- *   "plenum-report/v1\n" || canonical JSON (RFC 8785) of the entry without `signature` and without `submittedAt`
- *
- * `submittedAt` is left out because the server sets it after the signer signed; everything else, the version
- * included (1, or `supersedes` + 1), is known to the signer beforehand. The log's checkpoint covers `submittedAt`.
+ * Who signed a report. A report entry (./entries.ts) carries the Ed25519 signature of the key that vouches for it —
+ * the unit secretary's own key, or the office's key for paper minutes the office entered and for reports sent
+ * without a personal key — over its statement (./statement.ts).
  *
  * Key ids: `ed25519-` followed by the first 16 lower-case hex digits of SHA-256 of the 32-byte public key. A key is
- * registered in the log by a `key` entry before any report it signs; verification follows note.ts's rule
- * (small-order and non-canonical public keys are refused at registration).
+ * registered in the log by a `key` entry before any report it signs; small-order and non-canonical public keys are
+ * refused at registration (note.ts `checkEd25519PublicKey`).
  */
 import { createHash, createPublicKey, verify, type KeyObject } from 'node:crypto';
-import { canonicalBytes } from './canonical.ts';
 import type { ReportEntry } from './entries.ts';
 import { checkEd25519PublicKey, type Signer } from './note.ts';
+import { reportStatementBytes, type ReportStatement } from './statement.ts';
 
-export const REPORT_STATEMENT_CONTEXT = 'plenum-report/v1\n';
-
-/** The fields of a report entry its signer signs. */
-export type ReportStatement = Omit<ReportEntry, 'signature' | 'submittedAt'>;
-
-export function reportStatementBytes(entry: ReportStatement | ReportEntry): Uint8Array {
-  const { signature: _s, submittedAt: _t, ...statement } = entry as ReportEntry;
-  const body = canonicalBytes(statement);
-  const out = new Uint8Array(REPORT_STATEMENT_CONTEXT.length + body.length);
-  out.set(new TextEncoder().encode(REPORT_STATEMENT_CONTEXT), 0);
-  out.set(body, REPORT_STATEMENT_CONTEXT.length);
-  return out;
-}
+export { REPORT_STATEMENT_CONTEXT, reportStatementBytes, type ReportStatement } from './statement.ts';
 
 export function signingKeyId(publicKey: Uint8Array): string {
   return `ed25519-${createHash('sha256').update(publicKey).digest('hex').slice(0, 16)}`;

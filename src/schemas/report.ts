@@ -14,6 +14,14 @@ export const ReportInput = z
     votes: z.record(Id, QuestionVotesInput),
     resolution: Text(100_000),
     supersedes: z.number().int('must be a whole number').min(1, 'must be a version number (1 or more)').nullable().optional(),
+    signature: z
+      .object({
+        keyId: Id,
+        value: z.string().regex(/^[A-Za-z0-9+/]{86}==$/, 'must be the standard base64 of a 64-byte Ed25519 signature'),
+      })
+      .strict()
+      .optional()
+      .describe("the unit secretary's signature over the report's statement (docs/verifiable-record.md), by her approved key; without it the office key vouches for the report"),
   })
   .strict()
   .meta({ id: 'ReportInput' });

@@ -39,6 +39,7 @@ import { reportRoutes } from './routes/reports.ts';
 import { rollRoutes } from './routes/roll.ts';
 import { tallyRoutes } from './routes/tally.ts';
 import { logRoutes, receiptRoutes } from './routes/log.ts';
+import { keyRoutes } from './routes/keys.ts';
 import { LogPublisher, witnessesFromEnvironment, type WitnessEndpoint } from '../services/log.ts';
 
 declare module 'fastify' {
@@ -237,6 +238,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   await app.register(linkRoutes(ctx), { prefix: '/api/v1' });
   await app.register(oidcRoutes(ctx), { prefix: '/api/v1' });
   await app.register(receiptRoutes(ctx), { prefix: '/api/v1' });
+  await app.register(keyRoutes(ctx), { prefix: '/api/v1' });
   await app.register(logRoutes(ctx));
 
   if (opts.live !== false) {

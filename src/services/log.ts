@@ -22,7 +22,9 @@ import { signerFromSeed, verifierKey, type Signer } from '../log/note.ts';
 import { formatProof } from '../log/proof.ts';
 import { openCosignature, parseCosignatureVerifierKey, type CosignatureVerifier } from '../log/cosignature.ts';
 import { requestCosignature } from './witness-client.ts';
-import { signingKeyId, signReportStatement, type ReportStatement } from '../log/signing.ts';
+import { ed25519PublicKey, signingKeyId, signReportStatement, verifyReportSignature, type ReportStatement } from '../log/signing.ts';
+import { findUnitKey, listActiveKeys } from '../storage/keys.repository.ts';
+import type { KeyObject } from 'node:crypto';
 import { encodeBundle } from '../log/tiles.ts';
 import { MerkleTree } from '../log/tree.ts';
 import type { DiscussionDefinition } from '../domain/discussion.ts';
@@ -104,8 +106,8 @@ function prepared(bytes: Uint8Array): { entry: string; leafHash: string } {
 }
 
 /**
- * Starts a discussion's log, inside the transaction that opens it: the discussion entry, the office key's entry, and
- * the frozen roll. Call `ensureServerKeys` before the transaction.
+ * Starts a discussion's log, inside the transaction that opens it: the discussion entry, the office key's entry, the
+ * unit keys active now, and the frozen roll. Call `ensureServerKeys` before the transaction.
  */
 export async function beginDiscussionLog(trx: Db, definition: DiscussionDefinition, frozen: readonly FrozenUnit[], rootUnitId: string, now: string): Promise<void> {
   const office = await officeSigner(trx, now);
@@ -113,6 +115,8 @@ export async function beginDiscussionLog(trx: Db, definition: DiscussionDefiniti
   const entries = [
     discussionEntryFromDefinition(definition),
     keyEntry({ action: 'enrol', keyId: signingKeyId(office.publicKey), unitId: rootUnitId, publicKey: Buffer.from(office.publicKey).toString('base64'), approvedBy: ORGANIZATION }),
+    // The unit keys approved before this discussion opened (their approvers are in the audit log and earlier logs).
+    ...(await listActiveKeys(trx)).map((k) => keyEntry({ action: 'enrol', keyId: k.keyId, unitId: k.unitId, publicKey: k.publicKey, approvedBy: ORGANIZATION })),
     ...rollEntries(definition.id, frozen.map((u): RollUnit => [u.unitId, u.parentId, u.roll])),
   ];
   await appendLogEntries(trx, definition.id, entries.map(prepared), now);
@@ -125,20 +129,53 @@ export interface LoggedReport {
 }
 
 /**
- * Signs a report version with the office key (the office vouches for it: paper minutes it entered, or a report sent
- * without a personal key) and appends it, inside the report's transaction. Returns its log index. A discussion
- * opened before the log existed has none: then nothing is appended and null is returned.
+ * Appends a report version to its discussion's log, inside the report's transaction; returns its log index. Signed
+ * by the unit secretary's approved key when `unitSignature` is given (checked here: the key must be active for the
+ * unit and the signature must verify over the statement), else by the office key (the office vouches for it: paper
+ * minutes it entered, or a report sent without a personal key). A discussion opened before the log existed has none:
+ * then nothing is appended and null is returned.
  */
-export async function appendReportEntry(trx: Db, statement: Omit<ReportStatement, 'type' | 'v' | 'keyId'>, submittedAt: string): Promise<LoggedReport | null> {
+export async function appendReportEntry(
+  trx: Db,
+  statement: Omit<ReportStatement, 'type' | 'v' | 'keyId'>,
+  submittedAt: string,
+  unitSignature?: { keyId: string; value: string },
+): Promise<LoggedReport | null> {
   const head = await findLogHead(trx, statement.discussionId);
   if (!head) return null;
-  const office = await officeSigner(trx, submittedAt);
-  const signed: ReportStatement = { type: 'report', v: 1, ...statement, keyId: signingKeyId(office.publicKey) };
-  const signature = signReportStatement(signed, office);
+  let signed: ReportStatement;
+  let signature: string;
+  if (unitSignature) {
+    const key = await findUnitKey(trx, unitSignature.keyId);
+    if (!key || key.unitId !== statement.unitId || key.state !== 'active') {
+      throw new DomainError('invalid_input', `signature: key '${unitSignature.keyId}' is not an approved, active key of unit '${statement.unitId}'`, { field: 'signature' });
+    }
+    signed = { type: 'report', v: 1, ...statement, enteredBy: 'unit', keyId: key.keyId };
+    const entryLike = { ...signed, submittedAt, signature: unitSignature.value } as ReportEntry;
+    if (!verifyReportSignature(entryLike, publicKeyObject(key.publicKey))) {
+      throw new DomainError('invalid_input', `signature: does not verify with key '${key.keyId}' over this report's statement (docs/verifiable-record.md)`, { field: 'signature' });
+    }
+    signature = unitSignature.value;
+  } else {
+    const office = await officeSigner(trx, submittedAt);
+    signed = { type: 'report', v: 1, ...statement, keyId: signingKeyId(office.publicKey) };
+    signature = signReportStatement(signed, office);
+  }
   const { type: _t, v: _v, ...fields } = signed;
   const bytes = reportEntry({ ...fields, submittedAt, signature } as Omit<ReportEntry, 'type' | 'v'>);
   const index = await appendLogEntries(trx, statement.discussionId, [prepared(bytes)], submittedAt);
-  return { index, keyId: signed.keyId, enteredBy: statement.enteredBy };
+  return { index, keyId: signed.keyId, enteredBy: signed.enteredBy };
+}
+
+const publicKeys = new Map<string, KeyObject>();
+function publicKeyObject(base64: string): KeyObject {
+  let k = publicKeys.get(base64);
+  if (!k) {
+    k = ed25519PublicKey(new Uint8Array(Buffer.from(base64, 'base64')));
+    if (publicKeys.size > 10_000) publicKeys.clear();
+    publicKeys.set(base64, k);
+  }
+  return k;
 }
 
 // ---- publishing ----

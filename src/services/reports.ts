@@ -172,6 +172,7 @@ async function storeReport(trx: Db, cmd: SubmitReport, scope: string, discussion
       enteredBy,
     },
     now,
+    report.signature,
   );
   await insertReportVersion(trx, {
     discussionId,

@@ -161,7 +161,24 @@ export interface LogCosignaturesTable { discussion_id: string; size: number; wit
 /** The installation's own Ed25519 keys (`log`, `office`): the 32-byte seed in base64. */
 export interface ServerKeysTable { name: string; seed: string; public_key: string; created_at: string }
 
+/** A unit secretary's signing key. state: pending → active (approved) | refused; active → revoked | replaced. */
+export interface UnitKeysTable {
+  key_id: string;
+  unit_id: string;
+  public_key: string;
+  label: string;
+  state: string;
+  replaces: string | null;
+  requested_at: string;
+  /** `<kind>:<id>` of the principal that enrolled it. */
+  requested_by: string;
+  decided_at: string | null;
+  decided_by: string | null;
+  reason: string | null;
+}
+
 export interface Database {
+  unit_keys: UnitKeysTable;
   log_heads: LogHeadsTable;
   log_entries: LogEntriesTable;
   log_checkpoints: LogCheckpointsTable;

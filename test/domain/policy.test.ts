@@ -138,6 +138,9 @@ describe('authorization matrix: organization-wide actions', () => {
     'role:grant': ['office', 'committee'],
     'report:read': ['office', 'committee', 'secretary', 'commission', 'member', 'observer'],
     'progress:read': ['office', 'committee'],
+    'key:enrol': ['secretary'],
+    'key:read': ['office', 'committee', 'secretary'],
+    'key:decide': ['office', 'committee', 'secretary'],
   };
   for (const [permission, roles] of Object.entries(EXPECTED) as Array<[Permission, Role[]]>) {
     for (const role of ROLES) {
@@ -153,6 +156,9 @@ describe('authorization matrix: organization-wide actions', () => {
       'audit:read',
       'discussion:write',
       'invitation:send',
+      'key:decide',
+      'key:enrol',
+      'key:read',
       'progress:read',
       'public',
       'report:read',

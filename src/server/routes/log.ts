@@ -102,10 +102,31 @@ export const logRoutes =
     });
   };
 
-/** Receipts live under the API: a report version's proof of inclusion. */
+/** Receipts and consistency proofs live under the API. */
 export const receiptRoutes =
   (ctx: AppContext): FastifyPluginAsyncZod =>
   async (app) => {
+    app.get('/discussions/:id/log/consistency', {
+      config: { policy: 'public' },
+      schema: {
+        summary: 'An RFC 6962 consistency proof between two sizes of the discussion\'s log (for a client holding an older checkpoint)',
+        tags: ['record'],
+        params: z.object({ id: Id }),
+        querystring: z.object({ from: z.coerce.number().int().min(1), to: z.coerce.number().int().min(1) }),
+        response: { 200: z.object({ from: z.number(), to: z.number(), proof: z.array(z.string()) }), 400: ErrorBody, 404: ErrorBody },
+      },
+      handler: async (req) => {
+        const { id } = req.params;
+        const { from, to } = req.query;
+        await requireLog(ctx.store.db, id);
+        const latest = await ctx.log.latest(id);
+        if (!latest || to > latest.size) throw new DomainError('invalid_input', `to: ${to} is beyond the latest checkpoint (size ${latest?.size ?? 0})`, { field: 'to' });
+        if (from > to) throw new DomainError('invalid_input', `from: ${from} is after to (${to})`, { field: 'from' });
+        const proof = (await ctx.log.consistencyProof(id, from, to)) ?? [];
+        return { from, to, proof: proof.map((h) => Buffer.from(h).toString('base64')) };
+      },
+    });
+
     app.get('/discussions/:id/units/:unitId/reports/:version/receipt', {
       config: { policy: 'public' },
       schema: {

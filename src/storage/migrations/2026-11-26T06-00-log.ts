@@ -47,6 +47,23 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('public_key', 'text', (c) => c.notNull())
     .addColumn('created_at', 'text', (c) => c.notNull())
     .execute();
+  // Unit secretaries' signing keys: enrolled, then approved (or refused) by an officer above the unit; revoked or
+  // replaced later. Every state change is also audited, and approvals, rotations and revocations are logged.
+  await db.schema
+    .createTable('unit_keys')
+    .addColumn('key_id', 'text', (c) => c.primaryKey().notNull())
+    .addColumn('unit_id', 'text', (c) => c.notNull())
+    .addColumn('public_key', 'text', (c) => c.notNull())
+    .addColumn('label', 'text', (c) => c.notNull())
+    .addColumn('state', 'text', (c) => c.notNull())
+    .addColumn('replaces', 'text')
+    .addColumn('requested_at', 'text', (c) => c.notNull())
+    .addColumn('requested_by', 'text', (c) => c.notNull())
+    .addColumn('decided_at', 'text')
+    .addColumn('decided_by', 'text')
+    .addColumn('reason', 'text')
+    .execute();
+  await db.schema.createIndex('unit_keys_unit').on('unit_keys').columns(['unit_id', 'state']).execute();
   // Which log entry holds each report version: its receipt.
   await db.schema.alterTable('reports').addColumn('log_index', 'integer').execute();
   await db.schema.alterTable('reports').addColumn('key_id', 'text').execute();
@@ -57,5 +74,5 @@ export async function down(db: Kysely<any>): Promise<void> {
   await db.schema.alterTable('reports').dropColumn('entered_by').execute();
   await db.schema.alterTable('reports').dropColumn('key_id').execute();
   await db.schema.alterTable('reports').dropColumn('log_index').execute();
-  for (const t of ['server_keys', 'log_cosignatures', 'log_checkpoints', 'log_entries', 'log_heads']) await db.schema.dropTable(t).execute();
+  for (const t of ['unit_keys', 'server_keys', 'log_cosignatures', 'log_checkpoints', 'log_entries', 'log_heads']) await db.schema.dropTable(t).execute();
 }
