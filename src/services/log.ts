@@ -27,6 +27,7 @@ import { findUnitKey, listActiveKeys } from '../storage/keys.repository.ts';
 import type { KeyObject } from 'node:crypto';
 import { encodeBundle } from '../log/tiles.ts';
 import { MerkleTree } from '../log/tree.ts';
+import { crashPoint } from './crash-points.ts';
 import type { DiscussionDefinition } from '../domain/discussion.ts';
 import type { Db } from '../storage/db.ts';
 import type { FrozenUnit } from '../storage/discussions.repository.ts';
@@ -295,11 +296,13 @@ export class LogPublisher {
       await this.sync(discussionId, held);
       let latest = await latestCheckpoint(this.db, discussionId);
       if (!latest || latest.size < held.tree.size) {
+        crashPoint('log:before-checkpoint');
         const size = held.tree.size;
         const root = held.tree.root(size);
         const signer = await logSigner(this.db, held.origin, this.now());
         const note = signCheckpoint({ origin: held.origin, size, root }, signer);
         await insertCheckpoint(this.db, discussionId, { size, rootHash: hex(root), note, signedAt: this.now() });
+        crashPoint('log:after-checkpoint');
         latest = (await latestCheckpoint(this.db, discussionId))!;
       }
       return this.published(discussionId, held.origin, latest);

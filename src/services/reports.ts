@@ -17,6 +17,7 @@ import { findCurrentReport, insertReportVersion, listReportVersions, markSuperse
 import { applyTallyDelta } from '../storage/tally.repository.ts';
 import { getDiscussion } from './discussions.ts';
 import { appendReportEntry } from './log.ts';
+import { crashPoint } from './crash-points.ts';
 import { sha256Hex } from '../log/entries.ts';
 
 export interface SubmitReport {
@@ -204,6 +205,7 @@ async function storeReport(trx: Db, cmd: SubmitReport, scope: string, discussion
   }, now);
   // Last, so the rows every report shares (the root's) are held for as short a time as possible.
   if (!isZeroDelta(delta)) await applyTallyDelta(trx, discussionId, affectedUnitIds, delta, now);
+  crashPoint('report:before-commit');
   return { accepted, replayed: false, affectedUnitIds };
 }
 
