@@ -409,24 +409,24 @@ async function bareFastify(label: string, durationMs: number): Promise<EngineRun
  */
 async function naiveRecount(db: Db, def: DiscussionDefinition): Promise<TallyCounts> {
   const id = def.id;
-  const rows = await sql<{ kind: string; question_id: string | null; position_id: string | null; n: number; members: number; x: number; y: number }>`
+  const rows = await sql<{ kind: string; question_id: string | null; position_id: string | null; n: number; members: number; x: number; y: number; z: number }>`
     select 'roll' as kind, cast(null as text) as question_id, cast(null as text) as position_id,
-           count(*) as n, sum(u.roll) as members, 0 as x, 0 as y
+           count(*) as n, sum(u.roll) as members, 0 as x, 0 as y, 0 as z
       from discussion_units u
      where u.discussion_id = ${id} and u.roll > 0
     union all
-    select 'reports', null, null, count(*), sum(u.roll), sum(r.present), sum(r.quorate)
+    select 'reports', null, null, count(*), sum(u.roll), sum(r.present), sum(r.quorate), sum(case when r.signed_by = 'office' then 1 else 0 end)
       from reports r
       join discussion_units u on u.discussion_id = r.discussion_id and u.unit_id = r.unit_id
      where r.discussion_id = ${id} and r.is_current = 1
     union all
-    select 'votes', v.question_id, v.position_id, count(*), 0, sum(v.votes), 0
+    select 'votes', v.question_id, v.position_id, count(*), 0, sum(v.votes), 0, 0
       from report_votes v
       join reports r on r.discussion_id = v.discussion_id and r.unit_id = v.unit_id and r.version = v.version
      where r.discussion_id = ${id} and r.is_current = 1
      group by v.question_id, v.position_id
     union all
-    select 'adopted', q.question_id, q.adopted_position_id, count(*), sum(u.roll), sum(q.abstain), 0
+    select 'adopted', q.question_id, q.adopted_position_id, count(*), sum(u.roll), sum(q.abstain), 0, 0
       from report_questions q
       join reports r on r.discussion_id = q.discussion_id and r.unit_id = q.unit_id and r.version = q.version
       join discussion_units u on u.discussion_id = r.discussion_id and u.unit_id = r.unit_id
@@ -446,6 +446,7 @@ async function naiveRecount(db: Db, def: DiscussionDefinition): Promise<TallyCou
       t.membersReported = members;
       t.present = x;
       t.unitsQuorate = Number(r.y ?? 0);
+      t.unitsOfficeSigned = Number(r.z ?? 0);
     } else if (r.kind === 'votes') {
       t.questions[r.question_id!]!.votes[r.position_id!] = x;
     } else {

@@ -26,6 +26,11 @@ export interface TallyCounts {
   membersTotal: number;
   membersReported: number;
   present: number;
+  /**
+   * Reported units whose current report rests on the office's signature rather than the unit's own key: paper minutes
+   * the office entered, or a report sent without a personal key (docs/verifiable-record.md).
+   */
+  unitsOfficeSigned: number;
   questions: Record<string, QuestionTally>;
 }
 
@@ -34,6 +39,8 @@ export interface CountedReport {
   present: number;
   votes: Record<string, QuestionVotes>;
   outcome: ReportOutcome;
+  /** Signed by the office's key, not the unit's own (absent: false). */
+  officeSigned?: boolean | undefined;
 }
 
 export function emptyTally(discussion: Pick<DiscussionDefinition, 'questions'>): TallyCounts {
@@ -48,7 +55,7 @@ export function emptyTally(discussion: Pick<DiscussionDefinition, 'questions'>):
     adopted[NO_POSITION] = { units: 0, members: 0 };
     questions[q.id] = { adopted, votes, abstain: 0 };
   }
-  return { unitsTotal: 0, unitsReported: 0, unitsQuorate: 0, membersTotal: 0, membersReported: 0, present: 0, questions };
+  return { unitsTotal: 0, unitsReported: 0, unitsQuorate: 0, membersTotal: 0, membersReported: 0, present: 0, unitsOfficeSigned: 0, questions };
 }
 
 /**
@@ -65,6 +72,7 @@ export function contributionOf(discussion: Pick<DiscussionDefinition, 'questions
   t.membersReported = roll;
   t.unitsQuorate = report.outcome.quorate ? 1 : 0;
   t.present = report.present;
+  t.unitsOfficeSigned = report.officeSigned ? 1 : 0;
   for (const q of discussion.questions) {
     const qt = t.questions[q.id]!;
     const adopted = (Object.hasOwn(report.outcome.adopted, q.id) ? report.outcome.adopted[q.id] : null) ?? NO_POSITION;
@@ -86,6 +94,7 @@ export function addInto(into: TallyCounts, other: TallyCounts, sign: 1 | -1 = 1)
   into.membersTotal += sign * other.membersTotal;
   into.membersReported += sign * other.membersReported;
   into.present += sign * other.present;
+  into.unitsOfficeSigned += sign * other.unitsOfficeSigned;
   for (const [qid, oq] of Object.entries(other.questions)) {
     const iq = into.questions[qid];
     if (!iq) throw new Error(`tally has no question ${qid}`);
@@ -120,7 +129,7 @@ export function recount(
 }
 
 export function isZeroDelta(t: TallyCounts): boolean {
-  if (t.unitsTotal || t.unitsReported || t.unitsQuorate || t.membersTotal || t.membersReported || t.present) return false;
+  if (t.unitsTotal || t.unitsReported || t.unitsQuorate || t.membersTotal || t.membersReported || t.present || t.unitsOfficeSigned) return false;
   for (const q of Object.values(t.questions)) {
     if (q.abstain) return false;
     if (Object.values(q.votes).some((n) => n !== 0)) return false;

@@ -20,6 +20,10 @@ export const Tally = z
     membersTotal: z.number().int(),
     membersReported: z.number().int(),
     present: z.number().int().nullable().describe('null when withheld'),
+    unitsOfficeSigned: z
+      .number()
+      .int()
+      .describe("reported units whose current report rests on the office's signature (paper minutes it entered, or sent without the unit's own key) rather than the unit's own key"),
     questions: z.record(z.string(), QuestionTally).nullable().describe('null when withheld'),
     withheld: z
       .boolean()

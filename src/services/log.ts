@@ -127,6 +127,8 @@ export interface LoggedReport {
   index: number;
   keyId: string;
   enteredBy: 'unit' | 'office';
+  /** Whose key signed it: the unit's own, or the office's. */
+  signedBy: 'unit' | 'office';
 }
 
 /**
@@ -165,7 +167,7 @@ export async function appendReportEntry(
   const { type: _t, v: _v, ...fields } = signed;
   const bytes = reportEntry({ ...fields, submittedAt, signature } as Omit<ReportEntry, 'type' | 'v'>);
   const index = await appendLogEntries(trx, statement.discussionId, [prepared(bytes)], submittedAt);
-  return { index, keyId: signed.keyId, enteredBy: signed.enteredBy };
+  return { index, keyId: signed.keyId, enteredBy: signed.enteredBy, signedBy: unitSignature ? 'unit' : 'office' };
 }
 
 const publicKeys = new Map<string, KeyObject>();

@@ -187,13 +187,15 @@ async function storeReport(trx: Db, cmd: SubmitReport, scope: string, discussion
     outcome,
     submittedAt: now,
     submittedBy: cmd.submittedBy,
+    officeSigned: logged?.signedBy === 'office',
     log: logged,
   });
-  const delta = tallyDelta(d.definition, unit.roll, current ? { present: current.present, votes: current.votes, outcome: current.outcome } : null, {
-    present: report.present,
-    votes: report.votes,
-    outcome,
-  });
+  const delta = tallyDelta(
+    d.definition,
+    unit.roll,
+    current ? { present: current.present, votes: current.votes, outcome: current.outcome, officeSigned: current.officeSigned } : null,
+    { present: report.present, votes: report.votes, outcome, officeSigned: logged?.signedBy === 'office' },
+  );
   // The unit's own row exists only if units sit below it; an update of a missing row changes nothing.
   const affectedUnitIds = [...unit.ancestors, unit.unitId];
   const accepted: ReportAccepted = { unitId: report.unitId, version, quorate: outcome.quorate, adopted: outcome.adopted, logIndex: logged?.index ?? null };

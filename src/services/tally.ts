@@ -71,6 +71,7 @@ export async function tallyOf(db: Db, d: DiscussionRecord, target: string, now: 
     membersTotal: stored.counts.membersTotal,
     membersReported: stored.counts.membersReported,
     present: stored.counts.present,
+    unitsOfficeSigned: stored.counts.unitsOfficeSigned,
     questions: stored.counts.questions,
   };
 }
@@ -101,7 +102,7 @@ async function recountInSnapshot(db: Db, discussionId: string, unitId?: string):
     d.definition,
     inSubtree.map((u) => {
       const r = reports.get(u.unitId);
-      return { roll: u.roll, report: r ? { present: r.present, votes: r.votes, outcome: r.outcome } : null };
+      return { roll: u.roll, report: r ? { present: r.present, votes: r.votes, outcome: r.outcome, officeSigned: r.officeSigned } : null };
     }),
   );
 }
@@ -168,7 +169,7 @@ export async function publishedTallies(db: Db, discussionId: string, now: string
     for (const u of [...units].sort((a, b) => (a.unitId < b.unitId ? -1 : a.unitId > b.unitId ? 1 : 0))) {
       const r = reports.get(u.unitId);
       const s = stored.get(u.unitId) ?? {
-        counts: contributionOf(d.definition, u.roll, r ? { present: r.present, votes: r.votes, outcome: r.outcome } : null),
+        counts: contributionOf(d.definition, u.roll, r ? { present: r.present, votes: r.votes, outcome: r.outcome, officeSigned: r.officeSigned } : null),
         updatedAt: r?.submittedAt ?? d.openedAt ?? '',
       };
       if (s.updatedAt > asOf) asOf = s.updatedAt;

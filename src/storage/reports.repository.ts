@@ -14,16 +14,18 @@ export interface StoredReport {
   outcome: ReportOutcome;
   submittedAt: string;
   submittedBy: string;
+  /** Signed by the office's key rather than the unit's own (false before the log existed). */
+  officeSigned: boolean;
   /** Its entry in the public log (null: the discussion has no log). Only written; reads leave it out. */
-  log?: { index: number; keyId: string; enteredBy: 'unit' | 'office' } | null;
+  log?: { index: number; keyId: string; enteredBy: 'unit' | 'office'; signedBy: 'unit' | 'office' } | null;
 }
 
 /** Stores one version of a report with its per-question lines and votes (the hot path: `sql` tag, three statements). */
 export async function insertReportVersion(db: Db, r: StoredReport): Promise<void> {
   await sql`insert into reports (discussion_id, unit_id, version, is_current, meeting_date, present, resolution, quorate, submitted_at, submitted_by,
-                                 log_index, key_id, entered_by)
+                                 log_index, key_id, entered_by, signed_by)
     values (${r.discussionId}, ${r.unitId}, ${r.version}, ${r.isCurrent ? 1 : 0}, ${r.meetingDate}, ${r.present}, ${r.resolution},
-            ${r.outcome.quorate ? 1 : 0}, ${r.submittedAt}, ${r.submittedBy}, ${r.log?.index ?? null}, ${r.log?.keyId ?? null}, ${r.log?.enteredBy ?? null})`.execute(db);
+            ${r.outcome.quorate ? 1 : 0}, ${r.submittedAt}, ${r.submittedBy}, ${r.log?.index ?? null}, ${r.log?.keyId ?? null}, ${r.log?.enteredBy ?? null}, ${r.log?.signedBy ?? null})`.execute(db);
   const key = sql`${r.discussionId}, ${r.unitId}, ${r.version}`;
   const questionRows = Object.keys(r.outcome.adopted)
     .filter((q) => Object.hasOwn(r.votes, q))
@@ -80,6 +82,7 @@ async function loadVersions(db: Db, discussionId: string, unitId: string, onlyCu
       outcome: { quorate: r.quorate === 1, adopted },
       submittedAt: r.submitted_at,
       submittedBy: r.submitted_by,
+      officeSigned: r.signed_by === 'office',
     };
   });
 }
@@ -129,6 +132,7 @@ export async function listCurrentReports(db: Db, discussionId: string, questionI
       outcome: { quorate: r.quorate === 1, adopted: Object.fromEntries(questionIds.map((id) => [id, null])) },
       submittedAt: r.submitted_at,
       submittedBy: r.submitted_by,
+      officeSigned: r.signed_by === 'office',
     });
   }
   for (const q of qs) {
@@ -153,7 +157,7 @@ export async function findRollAndCurrentReport(
   discussionId: string,
   unitId: string,
   questionIds: readonly string[],
-): Promise<{ roll: number; report: Pick<StoredReport, 'present' | 'votes' | 'outcome' | 'submittedAt'> | null } | undefined> {
+): Promise<{ roll: number; report: Pick<StoredReport, 'present' | 'votes' | 'outcome' | 'submittedAt' | 'officeSigned'> | null } | undefined> {
   const rows = await db
     .selectFrom('discussion_units as u')
     .leftJoin('reports as r', (j) => j.onRef('r.discussion_id', '=', 'u.discussion_id').onRef('r.unit_id', '=', 'u.unit_id').on('r.is_current', '=', 1))
@@ -167,7 +171,7 @@ export async function findRollAndCurrentReport(
         .onRef('v.version', '=', 'q.version')
         .onRef('v.question_id', '=', 'q.question_id'),
     )
-    .select(['u.roll', 'r.version', 'r.present', 'r.quorate', 'r.submitted_at', 'q.question_id', 'q.abstain', 'q.adopted_position_id', 'v.position_id', 'v.votes'])
+    .select(['u.roll', 'r.version', 'r.present', 'r.quorate', 'r.submitted_at', 'r.signed_by', 'q.question_id', 'q.abstain', 'q.adopted_position_id', 'v.position_id', 'v.votes'])
     .where('u.discussion_id', '=', discussionId)
     .where('u.unit_id', '=', unitId)
     .execute();
@@ -184,7 +188,7 @@ export async function findRollAndCurrentReport(
   }
   return {
     roll: first.roll,
-    report: { present: first.present ?? 0, votes, outcome: { quorate: first.quorate === 1, adopted }, submittedAt: first.submitted_at ?? '' },
+    report: { present: first.present ?? 0, votes, outcome: { quorate: first.quorate === 1, adopted }, submittedAt: first.submitted_at ?? '', officeSigned: first.signed_by === 'office' },
   };
 }
 

@@ -40,6 +40,8 @@ export interface ReportsTable {
   /** The key that signed it, and who entered it: `unit` or `office`. */
   key_id: string | null;
   entered_by: string | null;
+  /** `unit` or `office`: whose key signed it (null: stored before the log). */
+  signed_by: string | null;
 }
 export interface ReportQuestionsTable {
   discussion_id: string;
@@ -66,6 +68,7 @@ export interface TallyUnitsTable {
   members_total: number;
   members_reported: number;
   present: number;
+  units_office_signed: number;
   updated_at: string;
 }
 export interface TallyQuestionsTable {

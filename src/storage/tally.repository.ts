@@ -16,7 +16,7 @@ export async function insertInitialTallies(
   now: string,
 ): Promise<void> {
   const d = discussion.id;
-  for (const chunk of chunks(tallies, 9)) {
+  for (const chunk of chunks(tallies, 10)) {
     await db
       .insertInto('tally_units')
       .values(
@@ -29,6 +29,7 @@ export async function insertInitialTallies(
           members_total: t.membersTotal,
           members_reported: t.membersReported,
           present: t.present,
+          units_office_signed: t.unitsOfficeSigned,
           updated_at: now,
         })),
       )
@@ -84,6 +85,7 @@ export async function applyTallyDelta(db: Db, discussionId: string, unitIds: rea
       units_total = units_total + ${delta.unitsTotal}, units_reported = units_reported + ${delta.unitsReported},
       units_quorate = units_quorate + ${delta.unitsQuorate}, members_total = members_total + ${delta.membersTotal},
       members_reported = members_reported + ${delta.membersReported}, present = present + ${delta.present},
+      units_office_signed = units_office_signed + ${delta.unitsOfficeSigned},
       updated_at = case when updated_at > ${now} then updated_at else ${now} end
     where discussion_id = ${discussionId} and unit_id in (${inPath})`.execute(db);
 
@@ -153,6 +155,7 @@ async function readStoredTallies(db: Db, discussion: DiscussionDefinition, unitI
       'u.members_total',
       'u.members_reported',
       'u.present',
+      'u.units_office_signed',
       'u.updated_at',
       'q.question_id',
       'q.abstain',
@@ -176,6 +179,7 @@ async function readStoredTallies(db: Db, discussion: DiscussionDefinition, unitI
       t.membersTotal = r.members_total;
       t.membersReported = r.members_reported;
       t.present = r.present;
+      t.unitsOfficeSigned = r.units_office_signed;
       stored = { counts: t, updatedAt: r.updated_at };
       out.set(r.unit_id, stored);
     }

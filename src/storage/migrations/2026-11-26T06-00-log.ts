@@ -68,9 +68,15 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.alterTable('reports').addColumn('log_index', 'integer').execute();
   await db.schema.alterTable('reports').addColumn('key_id', 'text').execute();
   await db.schema.alterTable('reports').addColumn('entered_by', 'text').execute();
+  // `office` when the office's key signed the version, `unit` when the unit's own key did (null: before the log).
+  await db.schema.alterTable('reports').addColumn('signed_by', 'text').execute();
+  // How many reported units of a subtree rest on the office's signature (maintained like the other counts).
+  await db.schema.alterTable('tally_units').addColumn('units_office_signed', 'integer', (c) => c.notNull().defaultTo(0)).execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
+  await db.schema.alterTable('tally_units').dropColumn('units_office_signed').execute();
+  await db.schema.alterTable('reports').dropColumn('signed_by').execute();
   await db.schema.alterTable('reports').dropColumn('entered_by').execute();
   await db.schema.alterTable('reports').dropColumn('key_id').execute();
   await db.schema.alterTable('reports').dropColumn('log_index').execute();
