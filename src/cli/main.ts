@@ -4,6 +4,7 @@
  * Whoever can open the database is the office (see CONSOLE in src/domain/policy.ts).
  */
 import { registerWitnessCommands } from './witness.ts';
+import { registerKeyCommands } from './keys.ts';
 import { Command, Option } from 'commander';
 import { CONSOLE, formatGrants } from '../domain/policy.ts';
 import { CONSOLE_ACTOR } from '../domain/audit.ts';
@@ -322,6 +323,7 @@ export function buildCli(): Command {
     });
 
   registerWitnessCommands(program);
+  registerKeyCommands(program);
 
   return program;
 }

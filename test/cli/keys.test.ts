@@ -1,0 +1,69 @@
+/**
+ * A secretary who reports by script: `plenum key generate` makes her key file, she enrols it over the API with her
+ * token, the office approves it at the console (`plenum key approve`), `plenum key sign` signs her report, and the
+ * server logs it as her unit's own. Real processes, a real SQLite file.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { parseEntry } from '../../src/log/entries.ts';
+import { buildApp } from '../../src/server/app.ts';
+import { createToken } from '../../src/services/tokens.ts';
+import { readLogEntries } from '../../src/storage/log.repository.ts';
+import { migrateToLatest, openStore } from '../../src/storage/db.ts';
+import { report, smallOrganization } from '../support/factories.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'plenum-keys-'));
+const db = join(dir, 'office.db');
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function plenum(...args: string[]): { code: number; stdout: string; stderr: string } {
+  const env: NodeJS.ProcessEnv = { ...process.env, PLENUM_DB: db };
+  delete env.DATABASE_URL;
+  const r = spawnSync(process.execPath, ['bin/plenum.js', ...args], { encoding: 'utf8', env });
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe('plenum key', () => {
+  it('key file → enrol → approve at the console → signed report logged as the unit\'s own', async () => {
+    const store = openStore({ file: db });
+    await migrateToLatest(store);
+    await smallOrganization(store.db, { discussion: { reportingClosesAt: '2099-01-01T00:00:00.000Z' } });
+    const secretary = (await createToken(store.db, { name: 'sec', role: 'secretary', unitId: 'b1' }, new Date().toISOString())).token;
+    const app = await buildApp({ store, live: false });
+    try {
+      const keyFile = join(dir, 'b1.pem');
+      const gen = plenum('key', 'generate', '--out', keyFile);
+      expect(gen.code, gen.stderr).toBe(0);
+      expect(statSync(keyFile).mode & 0o777).toBe(0o600);
+      expect(plenum('key', 'generate', '--out', keyFile).code).toBe(1); // never overwritten
+      const publicKey = gen.stdout.trim().split('\n').at(-1)!;
+
+      const enrolled = await app.inject({ method: 'POST', url: '/api/v1/keys', headers: { authorization: `Bearer ${secretary}` }, payload: { unitId: 'b1', publicKey, label: 'script' } });
+      expect(enrolled.statusCode, enrolled.body).toBe(201);
+      const keyId = enrolled.json().keyId;
+      expect(plenum('key', 'list', '--state', 'pending').stdout).toContain(keyId);
+      expect(plenum('key', 'refuse', keyId).code).toBe(1); // a reason is required
+      const approved = plenum('key', 'approve', keyId);
+      expect(approved, approved.stderr).toMatchObject({ code: 0, stdout: `${keyId}: active\n` });
+
+      const reportFile = join(dir, 'r.json');
+      writeFileSync(reportFile, JSON.stringify(report()));
+      const signed = plenum('key', 'sign', reportFile, '--key', keyFile, '--discussion', 'd1');
+      expect(signed.code, signed.stderr).toBe(0);
+      const body = JSON.parse(signed.stdout);
+      expect(body.signature.keyId).toBe(keyId);
+      const r = await app.inject({ method: 'POST', url: '/api/v1/discussions/d1/reports', headers: { authorization: `Bearer ${secretary}` }, payload: body });
+      expect(r.statusCode, r.body).toBe(201);
+      const [row] = await readLogEntries(store.db, 'd1', r.json().logIndex, r.json().logIndex + 1);
+      expect(parseEntry(new TextEncoder().encode(row!.entry))).toMatchObject({ type: 'report', unitId: 'b1', keyId, enteredBy: 'unit', signature: body.signature.value });
+      const tally = (await app.inject({ method: 'GET', url: '/api/v1/discussions/d1/tally' })).json();
+      expect(tally).toMatchObject({ unitsReported: 1, unitsOfficeSigned: 0 });
+    } finally {
+      await app.close();
+      await store.close();
+    }
+  });
+});
