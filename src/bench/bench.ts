@@ -27,6 +27,7 @@ import { createToken } from '../services/tokens.ts';
 import { migrateToLatest, openStore, type Db, type EngineName, type Store } from '../storage/db.ts';
 import { percentile, rawRequest, runLoad, type LoadResult } from './load.ts';
 import { benchWeb, TARGET_FIRST_RENDER_MS, type WebRun } from './web.ts';
+import { logIngestCost, rawEd25519VerifyRate, type IngestCost } from './record.ts';
 import { mulberry32 } from '../domain/random.ts';
 import { benchDiscussion, branchReport, buildOrganization, DISCUSSION_ID, type Organization } from './organization.ts';
 
@@ -43,6 +44,9 @@ export interface BenchOptions {
 export interface EngineFigures {
   ingestHttpPerSec: number;
   ingestServicePerSec: number;
+  /** Service ingest into a logged discussion (signed + appended) and into one without a log, interleaved. */
+  ingestLoggedPerSec: number;
+  ingestUnloggedPerSec: number;
   tallyP99Ms: { root: number; region: number; branch: number };
   /** Report accepted → new tally on an open SSE stream, p99 (the issue: "within a second"). */
   livePushP99Ms: number;
@@ -52,6 +56,8 @@ export interface EngineFigures {
 }
 
 export interface BenchJson {
+  /** node:crypto Ed25519 verifications per second on one core (cached key). */
+  rawEd25519VerifyPerSec: number | null;
   /** null with --web-only. */
   sqlite: EngineFigures | null;
   /** null when DATABASE_URL is not set. */
@@ -61,6 +67,10 @@ export interface BenchJson {
 }
 
 const CONCURRENCY = 32;
+const LOG_COST_REPORTS = 5_000;
+/** The issue's target: ingest with the log stays at least half the raw single-core verify rate. */
+const TARGET_LOGGED_INGEST_VS_VERIFY = 0.5;
+let rawVerify = { perSec: 0, n: 0, ms: 0 };
 const HTTP_DURATION_MS = 10_000;
 const MIN_BARE_DURATION_MS = 2_000;
 const SERVICE_REPORTS_MAX = 20_000;
@@ -91,6 +101,7 @@ interface EngineRun {
   live: Latency;
   naive: { ms: number; runs: number[]; agrees: boolean };
   recountMatches: boolean;
+  logCost: IngestCost;
 }
 
 const now = () => new Date().toISOString();
@@ -110,7 +121,7 @@ export async function runBench(opts: BenchOptions): Promise<void> {
   if (opts.webOnly) {
     const web = await benchWeb();
     if (web) printWeb(web);
-    if (opts.json) process.stdout.write(`${JSON.stringify({ sqlite: null, postgres: null, web: webFigures(web) } satisfies BenchJson)}\n`);
+    if (opts.json) process.stdout.write(`${JSON.stringify({ rawEd25519VerifyPerSec: null, sqlite: null, postgres: null, web: webFigures(web) } satisfies BenchJson)}\n`);
     return;
   }
   const org = buildOrganization(opts.units);
@@ -119,6 +130,9 @@ export async function runBench(opts: BenchOptions): Promise<void> {
       `${org.members.toLocaleString('en')} members (${org.votingMembers.toLocaleString('en')} voting)`,
   );
 
+  note('bench: the raw node:crypto Ed25519 verify rate on one core…');
+  rawVerify = rawEd25519VerifyRate();
+  note(`bench: ${Math.round(rawVerify.perSec).toLocaleString('en')} verifications/s`);
   const runs: EngineRun[] = [];
   process.once('SIGINT', onInterrupt);
   try {
@@ -139,7 +153,7 @@ export async function runBench(opts: BenchOptions): Promise<void> {
   };
   if (runs.some((r) => !r.recountMatches || !r.naive.agrees || r.http.accepted !== r.http.load.sent)) process.exitCode = 3;
   if (opts.json) {
-    const out: BenchJson = { sqlite: figures('sqlite')!, postgres: figures('postgres'), web: webFigures(web) };
+    const out: BenchJson = { rawEd25519VerifyPerSec: round(rawVerify.perSec, 1), sqlite: figures('sqlite')!, postgres: figures('postgres'), web: webFigures(web) };
     process.stdout.write(`${JSON.stringify(out)}\n`);
   }
 }
@@ -298,6 +312,9 @@ async function benchEngine(store: Store, org: Organization): Promise<EngineRun> 
   });
   note(tag(`${serviceReports.length.toLocaleString('en')} reports via submitReport in ${(service.ms / 1000).toFixed(2)} s`));
 
+  // The record's cost on ingest: with the log against without, interleaved.
+  const logCost = await logIngestCost(store, org, Math.min(LOG_COST_REPORTS, org.branches.length), tag('ingest with and without the log'));
+
   // Ingest over HTTP.
   const app = await buildApp({ store, live: false });
   await app.listen({ host: '127.0.0.1', port: 0 });
@@ -381,6 +398,7 @@ async function benchEngine(store: Store, org: Organization): Promise<EngineRun> 
     tally,
     naive: { ms: median(naiveRuns), runs: naiveRuns, agrees },
     recountMatches,
+    logCost,
   };
 }
 
@@ -483,6 +501,8 @@ function figuresOf(r: EngineRun): EngineFigures {
   return {
     ingestHttpPerSec: round(perSec(r.http.accepted, r.http.load.elapsedMs), 1),
     ingestServicePerSec: round(perSec(r.service.reports, r.service.ms), 1),
+    ingestLoggedPerSec: round(perSec(r.logCost.logged.reports, r.logCost.logged.ms), 1),
+    ingestUnloggedPerSec: round(perSec(r.logCost.unlogged.reports, r.logCost.unlogged.ms), 1),
     tallyP99Ms: { root: round(r.tally.root.p99, 3), region: round(r.tally.region.p99, 3), branch: round(r.tally.branch.p99, 3) },
     livePushP99Ms: round(r.live.p99, 1),
     naiveRecountMs: round(r.naive.ms, 2),
@@ -512,6 +532,13 @@ function printTable(org: Organization, runs: EngineRun[], totalMs: number): void
     ['ratio: HTTP ingest reports/s ÷ bare Fastify req/s', (_r, f) => ratio(f.ingestHttpPerSec / f.bareFastifyReqPerSec)],
     ['ratio: HTTP ingest reports/s ÷ service ingest reports/s', (_r, f) => ratio(f.ingestHttpPerSec / f.ingestServicePerSec)],
     [`target: HTTP ingest ≥ ${int(TARGET_INGEST_PER_SEC)}/s`, (_r, f) => (f.ingestHttpPerSec >= TARGET_INGEST_PER_SEC ? 'met' : 'NOT MET')],
+    'The verifiable record on ingest (each report signed and appended in its transaction)',
+    ['via submitReport with the log, reports/s', (r, f) => `${int(f.ingestLoggedPerSec)} (${int(r.logCost.logged.reports)} in ${sec(r.logCost.logged.ms)})`],
+    ['via submitReport without a log, reports/s', (r, f) => `${int(f.ingestUnloggedPerSec)} (${int(r.logCost.unlogged.reports)} in ${sec(r.logCost.unlogged.ms)})`],
+    ['ratio: with the log ÷ without', (_r, f) => ratio(f.ingestLoggedPerSec / f.ingestUnloggedPerSec)],
+    ['baseline: raw Ed25519 verify, one core, /s', () => `${int(rawVerify.perSec)} (${int(rawVerify.n)} in ${sec(rawVerify.ms)})`],
+    ['ratio: ingest with the log ÷ raw single-core verify rate', (_r, f) => ratio(f.ingestLoggedPerSec / rawVerify.perSec)],
+    [`target: that ratio ≥ ${TARGET_LOGGED_INGEST_VS_VERIFY}`, (_r, f) => (f.ingestLoggedPerSec / rawVerify.perSec >= TARGET_LOGGED_INGEST_VS_VERIFY ? 'met' : 'NOT MET')],
     `Tally reads over HTTP, sequential, ${TALLY_SAMPLES} each after ${TALLY_WARMUP} warm-up (p50 / p99, ms)`,
     ['root', (r) => `${ms(r.tally.root.p50)} / ${ms(r.tally.root.p99)}  (${r.tally.targets.root})`],
     ['a region', (r) => `${ms(r.tally.region.p50)} / ${ms(r.tally.region.p99)}  (${r.tally.targets.region})`],

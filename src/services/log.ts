@@ -66,7 +66,11 @@ export function logOrigin(discussionId: string): string {
 
 // ---- the installation's keys ----
 
-const signers = new Map<string, Signer>();
+/**
+ * Signers by database and key: a database is told apart by its Kysely adapter, one object per Kysely instance and
+ * shared by its transactions — so the seed is read once per process and store, not on every report.
+ */
+const signers = new WeakMap<object, Map<string, Signer>>();
 
 /** The 32-byte seed of a server key, made on first use (a race between processes: the first stored wins). */
 async function serverSeed(db: Db, name: string, now: string): Promise<string> {
@@ -79,12 +83,14 @@ async function serverSeed(db: Db, name: string, now: string): Promise<string> {
 }
 
 async function serverSigner(db: Db, key: string, name: string, now: string): Promise<Signer> {
-  const seed = await serverSeed(db, key, now);
-  const cacheKey = `${name}\u0000${seed}`;
-  let s = signers.get(cacheKey);
+  const store = db.getExecutor().adapter;
+  let byKey = signers.get(store);
+  if (!byKey) signers.set(store, (byKey = new Map()));
+  const cacheKey = `${key}\u0000${name}`;
+  let s = byKey.get(cacheKey);
   if (!s) {
-    s = signerFromSeed(name, new Uint8Array(Buffer.from(seed, 'base64')));
-    signers.set(cacheKey, s);
+    s = signerFromSeed(name, new Uint8Array(Buffer.from(await serverSeed(db, key, now), 'base64')));
+    byKey.set(cacheKey, s);
   }
   return s;
 }
@@ -144,8 +150,6 @@ export async function appendReportEntry(
   submittedAt: string,
   unitSignature?: { keyId: string; value: string },
 ): Promise<LoggedReport | null> {
-  const head = await findLogHead(trx, statement.discussionId);
-  if (!head) return null;
   let signed: ReportStatement;
   let signature: string;
   if (unitSignature) {
@@ -166,7 +170,9 @@ export async function appendReportEntry(
   }
   const { type: _t, v: _v, ...fields } = signed;
   const bytes = reportEntry({ ...fields, submittedAt, signature } as Omit<ReportEntry, 'type' | 'v'>);
-  const index = await appendLogEntries(trx, statement.discussionId, [prepared(bytes)], submittedAt);
+  // No head: a discussion opened before the log existed (nothing is appended; the work above was for nothing, once).
+  const index = await appendLogEntries(trx, statement.discussionId, [prepared(bytes)], submittedAt, { ifLogged: true });
+  if (index === null) return null;
   return { index, keyId: signed.keyId, enteredBy: signed.enteredBy, signedBy: unitSignature ? 'unit' : 'office' };
 }
 

@@ -27,13 +27,38 @@ export async function listLogHeads(db: Db): Promise<LogHead[]> {
   return rows.map((r) => ({ discussionId: r.discussion_id, origin: r.origin, size: Number(r.size) }));
 }
 
-/** Appends entries (with their leaf hashes, hex) at the end of the log; returns the index of the first. */
-export async function appendLogEntries(db: Db, discussionId: string, entries: ReadonlyArray<{ entry: string; leafHash: string }>, now: string): Promise<number> {
+/**
+ * Appends entries (with their leaf hashes, hex) at the end of the log; returns the index of the first. A discussion
+ * without a log is an error — or, with `ifLogged`, null (nothing written).
+ */
+export async function appendLogEntries(db: Db, discussionId: string, entries: ReadonlyArray<{ entry: string; leafHash: string }>, now: string): Promise<number>;
+export async function appendLogEntries(
+  db: Db,
+  discussionId: string,
+  entries: ReadonlyArray<{ entry: string; leafHash: string }>,
+  now: string,
+  opts: { ifLogged: true },
+): Promise<number | null>;
+export async function appendLogEntries(
+  db: Db,
+  discussionId: string,
+  entries: ReadonlyArray<{ entry: string; leafHash: string }>,
+  now: string,
+  opts?: { ifLogged: true },
+): Promise<number | null> {
   if (entries.length === 0) throw new RangeError('nothing to append');
   const head = await sql<{ size: number }>`update log_heads set size = size + ${entries.length} where discussion_id = ${discussionId} returning size`.execute(db);
   const end = head.rows[0]?.size;
-  if (end === undefined) throw new Error(`discussion '${discussionId}' has no log`);
+  if (end === undefined) {
+    if (opts?.ifLogged) return null;
+    throw new Error(`discussion '${discussionId}' has no log`);
+  }
   const first = Number(end) - entries.length;
+  if (entries.length === 1) {
+    const e = entries[0]!;
+    await sql`insert into log_entries (discussion_id, idx, entry, leaf_hash, appended_at) values (${discussionId}, ${first}, ${e.entry}, ${e.leafHash}, ${now})`.execute(db);
+    return first;
+  }
   // At most 500 rows a statement (SQLite's bound-parameter limit).
   for (let i = 0; i < entries.length; i += 500) {
     await db

@@ -1,0 +1,77 @@
+/**
+ * The verifiable record's costs in `npm run bench`, each against a baseline measured in the same run:
+ * - the raw node:crypto Ed25519 verify rate on one core (a cached public key object, one message): the ceiling any
+ *   signature-checking verifier is measured against;
+ * - report ingest through the service with the log (the report signed and appended in its transaction) against the
+ *   same ingest into a discussion that has no log, interleaved in chunks so drift hits both alike.
+ */
+import { generateKeyPairSync, sign, verify } from 'node:crypto';
+import { sql } from 'kysely';
+import { mulberry32 } from '../domain/random.ts';
+import { CONSOLE } from '../domain/policy.ts';
+import { createDiscussion, openDiscussion } from '../services/discussions.ts';
+import { submitReport } from '../services/reports.ts';
+import type { Store } from '../storage/db.ts';
+import { progressBar } from '../cli/io.ts';
+import { benchDiscussion, branchReport, type Organization } from './organization.ts';
+
+/** Signature verifications per second on one core, over `durationMs`. */
+export function rawEd25519VerifyRate(durationMs = 1500): { perSec: number; n: number; ms: number } {
+  const { publicKey, privateKey } = generateKeyPairSync('ed25519');
+  // About the size of a report's statement.
+  const message = Buffer.concat([Buffer.from('plenum-report/v1\n'), Buffer.alloc(400, 'x')]);
+  const signature = sign(null, message, privateKey);
+  let n = 0;
+  const t0 = performance.now();
+  let ms = 0;
+  while ((ms = performance.now() - t0) < durationMs) {
+    for (let i = 0; i < 500; i++) if (!verify(null, message, publicKey, signature)) throw new Error('the bench signature does not verify');
+    n += 500;
+  }
+  return { perSec: (n * 1000) / ms, n, ms };
+}
+
+export interface IngestCost {
+  logged: { reports: number; ms: number };
+  unlogged: { reports: number; ms: number };
+}
+
+/**
+ * Ingest with and without the log: two discussions on the organization, the second's log removed right after it
+ * opened (as a discussion opened before the log existed: its reports are neither signed nor appended), the same
+ * branches' reports submitted to each, alternately in chunks of 250.
+ */
+export async function logIngestCost(store: Store, org: Organization, count: number, label: string): Promise<IngestCost> {
+  const { db } = store;
+  const now = () => new Date().toISOString();
+  const logged = { ...benchDiscussion(), id: 'bench-logged' };
+  const unlogged = { ...benchDiscussion(), id: 'bench-unlogged' };
+  for (const d of [logged, unlogged]) {
+    await createDiscussion(db, d, now());
+    await openDiscussion(db, d.id, now());
+  }
+  await sql`delete from log_entries where discussion_id = ${unlogged.id}`.execute(db);
+  await sql`delete from log_heads where discussion_id = ${unlogged.id}`.execute(db);
+  const rng = mulberry32(11);
+  const reports = org.branches.slice(0, count).map((b) => branchReport(rng, b.id, b.voting));
+  const cost: IngestCost = { logged: { reports: 0, ms: 0 }, unlogged: { reports: 0, ms: 0 } };
+  const bar = progressBar(label);
+  try {
+    for (let i = 0; i < reports.length; i += 250) {
+      const chunk = reports.slice(i, i + 250);
+      for (const [d, into] of [
+        [logged, cost.logged],
+        [unlogged, cost.unlogged],
+      ] as const) {
+        const t0 = performance.now();
+        for (const r of chunk) await submitReport(db, { discussionId: d.id, report: r, submittedBy: CONSOLE.id, now: now() });
+        into.ms += performance.now() - t0;
+        into.reports += chunk.length;
+      }
+      bar.update(Math.min(i + 250, reports.length), reports.length);
+    }
+  } finally {
+    bar.stop();
+  }
+  return cost;
+}
