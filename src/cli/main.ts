@@ -5,6 +5,8 @@
  */
 import { registerWitnessCommands } from './witness.ts';
 import { registerKeyCommands } from './keys.ts';
+import { registerVerifyCommand } from './verify.ts';
+import { registerExportCommand } from './export.ts';
 import { Command, Option } from 'commander';
 import { CONSOLE, formatGrants } from '../domain/policy.ts';
 import { CONSOLE_ACTOR } from '../domain/audit.ts';
@@ -324,6 +326,8 @@ export function buildCli(): Command {
 
   registerWitnessCommands(program);
   registerKeyCommands(program);
+  registerVerifyCommand(program);
+  registerExportCommand(program);
 
   return program;
 }

@@ -1,0 +1,828 @@
+/**
+ * Checking a published record from the outside (`plenum verify`; docs/verifiable-record.md, "Verifying a record"):
+ * everything here is computed from the published files alone — the signed checkpoint, the entry bundles, the hash
+ * tiles and tallies.json — read through a `RecordSource` (a directory, or a server: src/cli/record-source.ts).
+ *
+ * The steps, in order, each adding the problems it finds (a problem names the entry index, unit, tile or key):
+ *   1. tallies.json: every unit's published tally and `logSize`, the entries those figures account for;
+ *   2. the checkpoint, re-read while the log is live until it covers logSize, opened with the log's key (pinned, or
+ *      the served `vkey` with a warning), and the witnesses' cosignatures (c2sp.org/tlog-cosignature) required;
+ *   3. every entry bundle and hash tile of the checkpoint's size; the tree rebuilt from the entries' leaf hashes
+ *      (RFC 6962) must have the checkpoint's root, and every served tile must equal the rebuilt tree's — rebuilding
+ *      from the entries is what keeps us clear of trusting an unproved tile (the pitfall in tiles.ts);
+ *   4. consistency with a checkpoint seen before: same key, its size at most ours, its root that of our prefix;
+ *   5. every entry parses (canonical bytes, parseEntry), and the log's structure holds: the discussion first, the
+ *      roll complete before any report, keys registered before they sign and not used after their revocation or
+ *      rotation, each unit's versions a chain 1, 2, … with `supersedes` the previous one, counts within the rules;
+ *   6. every report's signature, against the key valid at its position (a `SignatureChecker`: here in this thread,
+ *      or on all cores, see src/cli/verify.ts);
+ *   7. every unit's tally recomputed from entries 0 … logSize − 1 and compared, field by field, with tallies.json.
+ *
+ * Pure apart from the reads and crypto: no clock, no file system, no network of its own.
+ */
+import { verify as verifySignature, createPublicKey, type KeyObject } from 'node:crypto';
+import { isSmallUnitWithheld, type DiscussionDefinition } from '../domain/discussion.ts';
+import { isDomainError } from '../domain/errors.ts';
+import { checkReportCounts, deriveOutcome } from '../domain/report.ts';
+import { addInto, contributionOf, type TallyCounts } from '../domain/tally.ts';
+import type { z } from 'zod';
+import { PublishedTallies } from '../schemas/tally.ts';
+import { openCheckpoint, parseCheckpoint, type Checkpoint } from './checkpoint.ts';
+import { openCosignature, parseCosignatureVerifierKey, type CosignatureVerifier } from './cosignature.ts';
+import { joinRollParts, parseEntry, type DiscussionEntry, type Entry, type KeyEntry, type ReportEntry, type RollEntry } from './entries.ts';
+import { emptyRoot, equalHashes, HASH_SIZE, leafHash, merkleRoot, type Hash } from './merkle.ts';
+import { checkEd25519PublicKey, hex8, parseVerifierKey, type Verifier } from './note.ts';
+import { reportStatementBytes, signingKeyId } from './signing.ts';
+import { entryBundlePath, decodeBundle, TILE_WIDTH, tileCoords, VerifiedTiles, type TileCoord } from './tiles.ts';
+import { MerkleTree } from './tree.ts';
+
+// ---- what verification reads, and what it answers ----
+
+/** Where the published files of one discussion come from. */
+export interface RecordSource {
+  /** The prefix or directory, for messages. */
+  readonly description: string;
+  /** The bytes of `path` (`checkpoint`, `tile/0/000`, …), or null if there is no such file; throws if it cannot tell. */
+  read(path: string): Promise<Uint8Array | null>;
+  /** Reads that may run at once (default 1). */
+  readonly concurrency?: number;
+  /** True for a live server: the checkpoint may lag tallies.json by up to a second, so it is re-read. */
+  readonly live?: boolean;
+}
+
+export type ProblemKind = 'source' | 'checkpoint' | 'witness' | 'consistency' | 'tree' | 'tile' | 'entry' | 'structure' | 'signature' | 'tally';
+
+export interface Problem {
+  kind: ProblemKind;
+  /** One line naming what is wrong and where. */
+  message: string;
+}
+
+/** One signature to check: the report at log `index`, by the 32-byte Ed25519 `publicKey` valid at that position. */
+export interface SignatureJob {
+  index: number;
+  statement: Uint8Array;
+  signature: Uint8Array;
+  publicKey: Uint8Array;
+}
+
+/** Checks signatures; resolves to the log indexes whose signature does not verify. `progress` gets the count done. */
+export type SignatureChecker = (jobs: readonly SignatureJob[], progress: (done: number) => void) => Promise<number[]>;
+
+export type ProgressBar = { update: (done: number, total: number) => void; stop: () => void };
+
+export interface VerifyOptions {
+  source: RecordSource;
+  /** The log's verifier key, pinned. Absent: the served `vkey` is used, and a warning says the log vouches for itself. */
+  vkey?: string | undefined;
+  /** A signed checkpoint of this log seen before (its text): the log must be consistent with it. */
+  previousCheckpoint?: string | undefined;
+  /** Witnesses' cosignature/v1 verifier keys. */
+  witnesses?: readonly string[] | undefined;
+  /** How many of `witnesses` must have cosigned (default: all). */
+  witnessesRequired?: number | undefined;
+  /** Default: every signature checked in this thread. */
+  checkSignatures?: SignatureChecker | undefined;
+  progress?: ((label: string) => ProgressBar) | undefined;
+  /** Re-reads of a live checkpoint that lags tallies.json (default 5), this far apart (default 1000 ms). */
+  checkpointRetries?: number | undefined;
+  retryDelayMs?: number | undefined;
+}
+
+export interface VerifyFigures {
+  origin: string | null;
+  checkpointSize: number | null;
+  /** The entries tallies.json accounts for. */
+  logSize: number | null;
+  entries: number;
+  reports: number;
+  keys: number;
+  units: number;
+  signaturesChecked: number;
+  bundlesRead: number;
+  tilesChecked: number;
+  bytesRead: number;
+  cosignaturesVerified: number;
+  tallyFieldsCompared: number;
+}
+
+export interface VerifyReport {
+  ok: boolean;
+  problems: Problem[];
+  /** Things the reader should know that are not failures (e.g. an unpinned key). */
+  warnings: string[];
+  figures: VerifyFigures;
+}
+
+/** Bad input from the person verifying (a malformed --vkey, --witness, or a required count above the witnesses given). */
+export class VerifyUsageError extends Error {
+  override name = 'VerifyUsageError';
+}
+
+// ---- helpers ----
+
+const b64 = (b: Uint8Array) => Buffer.from(b).toString('base64');
+const utf8 = new TextDecoder('utf-8', { fatal: false });
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const silentBar: ProgressBar = { update: () => undefined, stop: () => undefined };
+const range = (from: number, to: number) => (to - from === 1 ? `entry ${from}` : `entries ${from}…${to - 1}`);
+
+/** Runs `fn` over `items`, at most `limit` at once, in any order; results in item order. */
+async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T, i: number) => Promise<R>, done?: () => void): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]!, i);
+      done?.();
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+  return out;
+}
+
+/** The text part and the signature lines of a signed note, without verifying anything. */
+function splitNote(note: string): { text: string; lines: string[] } | null {
+  const split = note.lastIndexOf('\n\n');
+  if (split < 0 || !note.endsWith('\n')) return null;
+  return { text: note.slice(0, split + 1), lines: note.slice(split + 2, -1).split('\n') };
+}
+
+const SPKI_ED25519_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
+
+/** Every signature in this thread, one key object per key. */
+export const checkSignaturesHere: SignatureChecker = async (jobs, progress) => {
+  const keys = new Map<string, KeyObject>();
+  const bad: number[] = [];
+  jobs.forEach((job, i) => {
+    const id = b64(job.publicKey);
+    let key = keys.get(id);
+    if (!key) {
+      key = createPublicKey({ key: Buffer.concat([SPKI_ED25519_PREFIX, job.publicKey]), format: 'der', type: 'spki' });
+      keys.set(id, key);
+    }
+    if (job.signature.length !== 64 || !verifySignature(null, job.statement, key, job.signature)) bad.push(job.index);
+    if (i % 1000 === 999) progress(i + 1);
+  });
+  progress(jobs.length);
+  return bad;
+};
+
+/** The discussion as the domain rules read it, from entry 0 (titles and texts are not in the log, and not needed). */
+function definitionOf(e: DiscussionEntry): DiscussionDefinition {
+  return {
+    id: e.discussionId,
+    title: '',
+    reportingClosesAt: e.reportingClosesAt,
+    rules: { quorum: Number(e.rules.quorum), majority: e.rules.majority, publicMinUnitSize: e.rules.publicMinUnitSize },
+    questions: e.questions.map((q) => ({ id: q.id, text: '', positions: q.positions.map((p) => ({ id: p, title: '' })) })),
+  };
+}
+
+/** Leaves of an object as path → value ("q1.votes.cc" → 120); arrays do not occur in tallies. */
+function flatten(value: unknown, prefix = '', out = new Map<string, unknown>()): Map<string, unknown> {
+  if (value !== null && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) flatten(v, prefix ? `${prefix}.${k}` : k, out);
+  } else {
+    out.set(prefix, value);
+  }
+  return out;
+}
+
+const show = (v: unknown) => (v === undefined ? '(absent)' : JSON.stringify(v));
+
+/** Fields of a published tally that are not figures. */
+const METADATA = new Set(['discussionId', 'unitId', 'asOf', 'provisional', 'withheld']);
+/** The figures every published tally has (src/schemas/tally.ts). */
+const REQUIRED_FIGURES = ['unitsTotal', 'unitsReported', 'unitsQuorate', 'membersTotal', 'membersReported', 'present', 'unitsOfficeSigned'];
+/** The figures a withheld unit publishes as null (with `questions`). */
+const WITHHELD = new Set(['present', 'unitsQuorate']);
+
+interface UnitOnRoll {
+  parentId: string | null;
+  roll: number;
+}
+
+interface RegisteredKey {
+  keyId: string;
+  unitId: string;
+  publicKey: Uint8Array;
+  /** The entry that registered it. */
+  at: number;
+  /** The entry that revoked or replaced it (null: still valid). */
+  endedAt: number | null;
+}
+
+// ---- the verification ----
+
+export async function verifyRecord(opts: VerifyOptions): Promise<VerifyReport> {
+  const { source } = opts;
+  const problems: Problem[] = [];
+  const warnings: string[] = [];
+  const problem = (kind: ProblemKind, message: string) => void problems.push({ kind, message });
+  const figures: VerifyFigures = {
+    origin: null,
+    checkpointSize: null,
+    logSize: null,
+    entries: 0,
+    reports: 0,
+    keys: 0,
+    units: 0,
+    signaturesChecked: 0,
+    bundlesRead: 0,
+    tilesChecked: 0,
+    bytesRead: 0,
+    cosignaturesVerified: 0,
+    tallyFieldsCompared: 0,
+  };
+  const finish = (): VerifyReport => ({ ok: problems.length === 0, problems, warnings, figures });
+  const progress = opts.progress ?? (() => silentBar);
+  const read = async (path: string): Promise<Uint8Array | null> => {
+    const bytes = await source.read(path);
+    if (bytes) figures.bytesRead += bytes.length;
+    return bytes;
+  };
+
+  // Usage first: nothing is read if the keys given are malformed.
+  const pinned = opts.vkey === undefined ? undefined : parseKey(opts.vkey, '--vkey', parseVerifierKey);
+  const witnesses = (opts.witnesses ?? []).map((w) => parseKey(w, '--witness', parseCosignatureVerifierKey));
+  const required = opts.witnessesRequired ?? witnesses.length;
+  if (!Number.isSafeInteger(required) || required < 0 || required > witnesses.length) {
+    throw new VerifyUsageError(`--witnesses-required ${required} must be between 0 and the ${witnesses.length} witness keys given`);
+  }
+
+  // 1. The published tallies, read before the checkpoint so the checkpoint can only be newer.
+  const published = await readTallies(read, problem);
+  const logSize = published?.doc.logSize ?? null;
+  figures.logSize = logSize;
+
+  // 2. The log's key and its checkpoint.
+  let logKey: Verifier | undefined = pinned;
+  if (!logKey) {
+    const served = await read('vkey');
+    if (!served) problem('checkpoint', `${source.description} serves no vkey, and none was given with --vkey: the checkpoint cannot be checked`);
+    else {
+      try {
+        logKey = parseVerifierKey(utf8.decode(served).trim());
+        warnings.push(
+          `WARNING: no --vkey given, so the log's key is taken from ${source.description}/vkey — the log vouches for itself. ` +
+            `Pin it (compare it with one published elsewhere): --vkey ${utf8.decode(served).trim()}`,
+        );
+      } catch (e) {
+        problem('checkpoint', `the served vkey is not a verifier key: ${(e as Error).message}`);
+      }
+    }
+  }
+
+  const retries = source.live ? (opts.checkpointRetries ?? 5) : 0;
+  let latest: { note: string; cp: Checkpoint } | undefined;
+  for (let attempt = 0; ; attempt++) {
+    const bytes = await read('checkpoint');
+    if (!bytes) {
+      problem('checkpoint', `${source.description} serves no checkpoint`);
+      return finish();
+    }
+    const note = utf8.decode(bytes);
+    const parts = splitNote(note);
+    try {
+      if (!parts) throw new Error('it is not a signed note (no blank line before signature lines ending in a newline)');
+      latest = { note, cp: parseCheckpoint(parts.text) };
+    } catch (e) {
+      problem('checkpoint', `the checkpoint is malformed: ${(e as Error).message}`);
+      return finish();
+    }
+    if (logSize === null || latest.cp.size >= logSize || attempt >= retries) break;
+    await sleep(opts.retryDelayMs ?? 1000);
+  }
+  const { note, cp } = latest;
+  figures.origin = cp.origin;
+  figures.checkpointSize = cp.size;
+  if (logKey) {
+    try {
+      openCheckpoint(note, logKey);
+    } catch (e) {
+      problem('checkpoint', `the checkpoint is not signed by the log key ${logKey.name}+${hex8(logKey.id)}: ${(e as Error).message}`);
+    }
+  }
+  figures.cosignaturesVerified = checkWitnesses(note, witnesses, required, problem, warnings);
+  if (logSize !== null && logSize > cp.size) {
+    problem('tally', `tallies.json accounts for ${logSize} entries, but the checkpoint covers only ${cp.size}${retries ? ` (read ${retries + 1} times, ${(opts.retryDelayMs ?? 1000) / 1000} s apart)` : ''}`);
+  }
+
+  // 3. Every bundle and tile of the checkpoint's size; the tree rebuilt from the entries.
+  const size = cp.size;
+  const bundleCount = Math.ceil(size / TILE_WIDTH);
+  const coords = tileCoords(size);
+  const download = progress('downloading');
+  let downloaded = 0;
+  const tick = () => download.update(++downloaded, bundleCount + coords.length);
+  const limit = source.concurrency ?? 1;
+  const [bundles, tiles] = await Promise.all([
+    mapLimit(Array.from({ length: bundleCount }, (_, i) => i), limit, (i) => read(entryBundlePath(i, Math.min(TILE_WIDTH, size - i * TILE_WIDTH))), tick),
+    mapLimit(coords, limit, (t) => read(t.path), tick),
+  ]).finally(() => download.stop());
+  figures.bundlesRead = bundles.filter((b) => b !== null).length;
+
+  // Filled (not sparse), so every later pass over the entries sees the missing ones.
+  const entries = Array.from<Uint8Array | undefined>({ length: size });
+  bundles.forEach((bytes, i) => {
+    const width = Math.min(TILE_WIDTH, size - i * TILE_WIDTH);
+    const path = entryBundlePath(i, width);
+    const span = range(i * TILE_WIDTH, i * TILE_WIDTH + width);
+    if (!bytes) return problem('tree', `entry bundle ${path} is missing: ${span} cannot be read`);
+    let decoded: Uint8Array[];
+    try {
+      decoded = decodeBundle(bytes);
+    } catch (e) {
+      return problem('tree', `entry bundle ${path} is malformed (${(e as Error).message}): ${span} cannot be read`);
+    }
+    if (decoded.length !== width) return problem('tree', `entry bundle ${path} holds ${decoded.length} entries, not ${width}: ${span} cannot be read`);
+    decoded.forEach((e, k) => (entries[i * TILE_WIDTH + k] = e));
+  });
+  const complete = bundles.every((b, i) => b !== null && entries[i * TILE_WIDTH] !== undefined);
+  figures.entries = entries.filter((e) => e !== undefined).length;
+
+  const tree = complete ? rebuildTree(entries as Uint8Array[]) : undefined;
+  const served = new Map<string, Uint8Array>();
+  coords.forEach((t, i) => {
+    const bytes = tiles[i];
+    if (bytes) served.set(t.path, bytes);
+    else problem('tile', `hash tile ${t.path} is missing`);
+  });
+  figures.tilesChecked = served.size;
+  const treeMatches = tree !== undefined && equalHashes(tree.root(size), cp.root);
+  if (!tree) problem('tree', `the tree cannot be rebuilt: the bundles do not hold the checkpoint's ${size} entries`);
+  else if (!treeMatches) {
+    problem('tree', `the root rebuilt from the ${size} entries (${b64(tree.root(size))}) is not the checkpoint's root (${b64(cp.root)})${whereEntriesDiffer(entries, served, size, cp.root)}`);
+  }
+  if (tree) compareTiles(tree, size, coords, served, problem);
+
+  // 4. Consistency with a checkpoint seen before.
+  if (opts.previousCheckpoint !== undefined) {
+    checkConsistency(opts.previousCheckpoint, logKey, cp, treeMatches ? tree : undefined, served, problem);
+  }
+
+  // 5. Parse every entry and walk the log.
+  const parsed: Array<Entry | undefined> = entries.map((bytes, i) => {
+    if (!bytes) return undefined;
+    try {
+      return parseEntry(bytes);
+    } catch (e) {
+      problem('entry', `entry ${i}: ${(e as Error).message}`);
+      return undefined;
+    }
+  });
+  const walk = walkLog(parsed, logSize ?? size, problem);
+  figures.reports = walk.reports;
+  figures.keys = walk.keys;
+  figures.units = walk.roll?.size ?? 0;
+
+  // 6. Signatures.
+  const signing = progress('signatures');
+  try {
+    const check = opts.checkSignatures ?? checkSignaturesHere;
+    const bad = new Set(await check(walk.jobs, (done) => signing.update(done, walk.jobs.length)));
+    figures.signaturesChecked = walk.jobs.length;
+    for (const job of walk.jobs) {
+      if (!bad.has(job.index)) continue;
+      const r = parsed[job.index] as ReportEntry;
+      problem('signature', `entry ${job.index}: the signature of unit ${r.unitId}'s report version ${r.version} by key ${r.keyId} does not verify`);
+    }
+  } finally {
+    signing.stop();
+  }
+
+  // 7. The tallies.
+  if (published && walk.definition && walk.roll) {
+    const below = logSize ?? size;
+    const holes = parsed.slice(0, Math.min(below, size)).some((e) => e === undefined);
+    if (holes) problem('tally', `the tallies are not recomputed: some of entries 0…${below - 1} could not be read or parsed`);
+    else if (below <= size) {
+      const recompute = progress('recomputing');
+      try {
+        figures.tallyFieldsCompared = compareTallies(published, walk.definition, walk.roll, walk.current, problem, recompute.update);
+      } finally {
+        recompute.stop();
+      }
+    }
+  }
+  return finish();
+}
+
+function parseKey<T>(text: string, option: string, parse: (s: string) => T): T {
+  try {
+    return parse(text.trim());
+  } catch (e) {
+    throw new VerifyUsageError(`${option} ${JSON.stringify(text)} is not a verifier key: ${(e as Error).message}`);
+  }
+}
+
+async function readTallies(read: (path: string) => Promise<Uint8Array | null>, problem: (k: ProblemKind, m: string) => void): Promise<Published | undefined> {
+  const bytes = await read('tallies.json');
+  if (!bytes) {
+    problem('tally', 'tallies.json is missing: there are no published figures to compare');
+    return undefined;
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(utf8.decode(bytes));
+  } catch (e) {
+    problem('tally', `tallies.json is not JSON: ${(e as Error).message}`);
+    return undefined;
+  }
+  const parsed = PublishedTallies.safeParse(value);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    problem('tally', `tallies.json is not a PublishedTallies document: ${issue.path.join('.') || '(top level)'}: ${issue.message}`);
+    return undefined;
+  }
+  return { doc: parsed.data, units: (value as { units: Array<Record<string, unknown>> }).units };
+}
+
+/** tallies.json as the schema reads it, and its units as published. */
+interface Published {
+  doc: z.infer<typeof PublishedTallies>;
+  units: Array<Record<string, unknown>>;
+}
+
+/** Verifies each given witness's cosignature; returns how many verify. */
+function checkWitnesses(note: string, witnesses: readonly CosignatureVerifier[], required: number, problem: (k: ProblemKind, m: string) => void, warnings: string[]): number {
+  if (witnesses.length === 0) return 0;
+  const parts = splitNote(note)!;
+  let verified = 0;
+  const missing: string[] = [];
+  for (const w of witnesses) {
+    const name = `${w.name}+${hex8(w.id)}`;
+    const line = parts.lines.find((l) => {
+      const rest = l.slice(2);
+      const space = rest.lastIndexOf(' ');
+      if (rest.slice(0, space) !== w.name) return false;
+      const blob = Buffer.from(rest.slice(space + 1), 'base64');
+      return blob.length >= 4 && blob.readUInt32BE(0) === w.id;
+    });
+    if (!line) {
+      missing.push(name);
+      continue;
+    }
+    try {
+      openCosignature(parts.text, line, w);
+      verified++;
+    } catch (e) {
+      // A known witness's bad cosignature refuses the note outright (the signed-note rule), whatever is required.
+      problem('witness', `the cosignature of witness ${name} does not verify: ${(e as Error).message}`);
+    }
+  }
+  if (verified < required) {
+    problem('witness', `${verified} of the ${required} required witness cosignatures verify${missing.length ? `; no cosignature from ${missing.join(', ')}` : ''}`);
+  } else if (missing.length) {
+    warnings.push(`no cosignature from ${missing.join(', ')} (${verified} of ${required} required verify)`);
+  }
+  return verified;
+}
+
+function rebuildTree(entries: readonly Uint8Array[]): MerkleTree {
+  const tree = new MerkleTree();
+  for (const e of entries) tree.append(leafHash(e));
+  return tree;
+}
+
+/**
+ * When the rebuilt root is wrong: if the served tiles prove against the checkpoint's root, they say which entry is not
+ * the one the checkpoint covers (the first whose leaf hash differs from the level-0 tile's).
+ */
+function whereEntriesDiffer(entries: ReadonlyArray<Uint8Array | undefined>, served: ReadonlyMap<string, Uint8Array>, size: number, root: Hash): string {
+  let proved: VerifiedTiles;
+  try {
+    proved = new VerifiedTiles(size, served, root);
+    proved.verifyAll();
+  } catch {
+    return '; the served hash tiles do not prove against the checkpoint either';
+  }
+  const leaves = proved.leafHashes();
+  for (let i = 0; i < size; i++) {
+    if (!equalHashes(leafHash(entries[i]!), leaves[i]!)) {
+      return `; the hash tiles agree with the checkpoint, and entry ${i} is the first that is not the entry they cover (in bundle ${entryBundlePath(Math.floor(i / TILE_WIDTH), Math.min(TILE_WIDTH, size - Math.floor(i / TILE_WIDTH) * TILE_WIDTH))})`;
+    }
+  }
+  return '';
+}
+
+/** Every served tile must be the rebuilt tree's; the first that differs is named, with the first hash in it that does. */
+function compareTiles(tree: MerkleTree, size: number, coords: readonly TileCoord[], served: ReadonlyMap<string, Uint8Array>, problem: (k: ProblemKind, m: string) => void): void {
+  const differing: string[] = [];
+  let first = '';
+  for (const t of coords) {
+    const got = served.get(t.path);
+    if (!got) continue;
+    const want = tree.tile(size, t.level, t.index).bytes;
+    if (got.length === want.length && equalHashes(got, want)) continue;
+    differing.push(t.path);
+    if (differing.length > 1) continue;
+    if (got.length !== want.length) first = `hash tile ${t.path} has ${got.length} bytes, not ${want.length}`;
+    else {
+      let k = 0;
+      while (equalHashes(got.subarray(k * HASH_SIZE, (k + 1) * HASH_SIZE), want.subarray(k * HASH_SIZE, (k + 1) * HASH_SIZE))) k++;
+      const what = t.level === 0 ? `the leaf hash of entry ${t.index * TILE_WIDTH + k}` : `hash ${k}`;
+      first = `hash tile ${t.path} differs from the tree rebuilt from the entries, first at ${what}`;
+    }
+  }
+  if (differing.length) problem('tile', `${first}${differing.length > 1 ? ` (${differing.length - 1} more tiles differ: ${differing.slice(1, 6).join(', ')}${differing.length > 6 ? ', …' : ''})` : ''}`);
+}
+
+function checkConsistency(
+  previous: string,
+  logKey: Verifier | undefined,
+  cp: Checkpoint,
+  tree: MerkleTree | undefined,
+  served: ReadonlyMap<string, Uint8Array>,
+  problem: (k: ProblemKind, m: string) => void,
+): void {
+  if (!logKey) return problem('consistency', 'the checkpoint given with --checkpoint cannot be checked without the log key');
+  let old: Checkpoint;
+  try {
+    old = openCheckpoint(previous, logKey);
+  } catch (e) {
+    return problem('consistency', `the checkpoint given with --checkpoint is not signed by the log key ${logKey.name}+${hex8(logKey.id)}: ${(e as Error).message}`);
+  }
+  if (old.size > cp.size) {
+    return problem(
+      'consistency',
+      `the log served an older checkpoint (size ${cp.size}) than the one given with --checkpoint (size ${old.size}): it rolled back, or this is a stale copy`,
+    );
+  }
+  let prefix: Hash | undefined;
+  if (old.size === 0) prefix = emptyRoot();
+  else if (tree) prefix = tree.root(old.size);
+  else {
+    // The entries do not rebuild the checkpoint's tree; the tiles may still prove against it.
+    try {
+      prefix = merkleRoot(new VerifiedTiles(cp.size, served, cp.root).leafHashes(0, old.size));
+    } catch {
+      return problem('consistency', `consistency with the checkpoint given (size ${old.size}) cannot be checked: neither the entries nor the tiles prove against the current checkpoint`);
+    }
+  }
+  if (!equalHashes(prefix, old.root)) {
+    problem(
+      'consistency',
+      `the log is inconsistent with the checkpoint given with --checkpoint: its first ${old.size} entries have the root ${b64(prefix)}, that checkpoint (signed by the same key) says ${b64(old.root)} — two different histories`,
+    );
+  }
+}
+
+// ---- the log's structure ----
+
+interface Walk {
+  definition: DiscussionDefinition | undefined;
+  roll: Map<string, UnitOnRoll> | undefined;
+  /** Each unit's current report among entries 0 … logSize − 1, and whether the office's key signed it. */
+  current: Map<string, { entry: ReportEntry; officeSigned: boolean }>;
+  jobs: SignatureJob[];
+  reports: number;
+  keys: number;
+}
+
+function walkLog(parsed: ReadonlyArray<Entry | undefined>, logSize: number, problem: (k: ProblemKind, m: string) => void): Walk {
+  const walk: Walk = { definition: undefined, roll: undefined, current: new Map(), jobs: [], reports: 0, keys: 0 };
+  const bad = (i: number, m: string) => problem('structure', `entry ${i}: ${m}`);
+  const first = parsed[0];
+  if (parsed.length === 0) {
+    problem('structure', 'the log is empty: it has no discussion entry');
+    return walk;
+  }
+  if (!first) {
+    problem('structure', 'entry 0 cannot be read, so the discussion and its rules are unknown');
+    return walk;
+  }
+  if (first.type !== 'discussion') {
+    problem('structure', `entry 0 is a ${first.type} entry; a log starts with its discussion`);
+    return walk;
+  }
+  const d = definitionOf(first);
+  walk.definition = d;
+  if (String(d.rules.quorum) !== first.rules.quorum) bad(0, `the quorum ${first.rules.quorum} cannot be read exactly`);
+  const closes = Date.parse(first.reportingClosesAt);
+
+  // Entry 1 enrols the office's key (approved by the organization); reports it signs are office-signed.
+  const officeKeys = new Set<string>();
+  const second = parsed[1];
+  if (second?.type === 'key' && second.action === 'enrol') officeKeys.add(second.keyId);
+  else if (second || parsed.length === 1) bad(1, `${second ? `is a ${second.type}${second.type === 'key' ? ` ${second.action}` : ''} entry` : 'is missing'}; the office key's enrolment comes right after the discussion`);
+
+  const rollParts: RollEntry[] = [];
+  let rollFirst = -1;
+  let roll: Map<string, UnitOnRoll> | undefined;
+  const keys = new Map<string, RegisteredKey>();
+  const versions = new Map<string, number>();
+  const ancestorsOf = (unitId: string): Set<string> => {
+    const out = new Set<string>();
+    for (let u = roll?.get(unitId)?.parentId; u && !out.has(u); u = roll?.get(u)?.parentId) out.add(u);
+    return out;
+  };
+  const register = (i: number, e: Extract<KeyEntry, { publicKey: string }>): void => {
+    const known = keys.get(e.keyId);
+    // The same key enrolled twice (an approval racing the discussion's opening) changes nothing.
+    if (known && known.endedAt === null && known.unitId === e.unitId && b64(known.publicKey) === e.publicKey) return;
+    if (known) return bad(i, `key ${e.keyId} is registered again (first at entry ${known.at})`);
+    const publicKey = new Uint8Array(Buffer.from(e.publicKey, 'base64'));
+    try {
+      checkEd25519PublicKey(publicKey);
+    } catch (err) {
+      return bad(i, `key ${e.keyId} is refused: ${(err as Error).message}`);
+    }
+    if (signingKeyId(publicKey) !== e.keyId) return bad(i, `the key id ${e.keyId} is not that of its public key (${signingKeyId(publicKey)})`);
+    const k: RegisteredKey = { keyId: e.keyId, unitId: e.unitId, publicKey, at: i, endedAt: null };
+    keys.set(e.keyId, k);
+    walk.keys++;
+  };
+  const active = (keyId: string) => {
+    const k = keys.get(keyId);
+    return k && k.endedAt === null ? k : undefined;
+  };
+
+  for (let i = 1; i < parsed.length; i++) {
+    const e = parsed[i];
+    if (!e) continue;
+    switch (e.type) {
+      case 'discussion':
+        bad(i, 'a second discussion entry (only entry 0 may be one)');
+        break;
+      case 'roll': {
+        if (e.discussionId !== d.id) bad(i, `roll part for discussion ${e.discussionId}, not ${d.id}`);
+        else if (roll) bad(i, `roll part ${e.part}/${e.parts} after the roll was complete (entry ${rollFirst})`);
+        else if (e.part !== rollParts.length + 1 || (rollParts[0] && e.parts !== rollParts[0].parts)) {
+          bad(i, `roll part numbered ${e.part}/${e.parts}, expected ${rollParts.length + 1}/${rollParts[0]?.parts ?? e.parts}`);
+        } else {
+          if (rollParts.length === 0) rollFirst = i;
+          rollParts.push(e);
+          if (rollParts.length === e.parts) {
+            try {
+              roll = new Map(joinRollParts(rollParts).map(([unitId, parentId, n]) => [unitId, { parentId, roll: n }]));
+              checkRollTree(roll, rollFirst, i, problem);
+              walk.roll = roll;
+            } catch (err) {
+              problem('structure', `${range(rollFirst, i + 1)}: the roll is refused: ${(err as Error).message}`);
+            }
+          }
+        }
+        break;
+      }
+      case 'key': {
+        // approvedBy names the approving officer by an opaque id (or "organization"): recorded, not checkable here.
+        // A key's unit need not be on this roll: key entries go to every open discussion's log.
+        if (e.action === 'enrol') register(i, e);
+        else {
+          const old = active(e.action === 'rotate' ? e.replaces : e.keyId);
+          const oldId = e.action === 'rotate' ? e.replaces : e.keyId;
+          if (!old) bad(i, `${e.action} of key ${oldId}, which is not a valid key at this point${keys.has(oldId) ? ` (it ended at entry ${keys.get(oldId)!.endedAt})` : ''}`);
+          else if (old.unitId !== e.unitId) bad(i, `${e.action} of key ${oldId} of unit ${old.unitId} names unit ${e.unitId}`);
+          if (old) old.endedAt = i;
+          if (e.action === 'rotate') {
+            register(i, e);
+            if (old && officeKeys.has(old.keyId)) officeKeys.add(e.keyId);
+          }
+        }
+        break;
+      }
+      case 'report': {
+        walk.reports++;
+        const who = `report of unit ${e.unitId} version ${e.version}`;
+        if (e.discussionId !== d.id) bad(i, `${who} is for discussion ${e.discussionId}, not ${d.id}`);
+        const unit = roll?.get(e.unitId);
+        if (!roll) bad(i, `${who} comes before the roll is complete`);
+        else if (!unit) bad(i, `${who}: unit ${e.unitId} is not in the roll`);
+        const previous = versions.get(e.unitId) ?? 0;
+        if (e.version !== previous + 1 || e.supersedes !== (previous || null)) {
+          bad(i, `${who} supersedes ${e.supersedes ?? 'nothing'}; expected version ${previous + 1} superseding ${previous || 'nothing'}`);
+        }
+        versions.set(e.unitId, Math.max(previous, e.version));
+        if (unit) {
+          try {
+            // The resolution's text is not in the log (only its hash), and checkReportCounts does not read it.
+            checkReportCounts({ unitId: e.unitId, meetingDate: e.meetingDate, present: e.present, votes: e.votes, resolution: '', supersedes: e.supersedes }, unit.roll, d);
+          } catch (err) {
+            if (!isDomainError(err)) throw err;
+            bad(i, `${who}: ${err.message}`);
+          }
+        }
+        if (!(Date.parse(e.submittedAt) < closes)) bad(i, `${who} was submitted at ${e.submittedAt}, not before reporting closed at ${first.reportingClosesAt}`);
+        const key = active(e.keyId);
+        if (!key) {
+          const ended = keys.get(e.keyId);
+          bad(i, `${who} is signed by key ${e.keyId}, ${ended ? `which was revoked or replaced at entry ${ended.endedAt}` : 'which no earlier key entry registers'}`);
+        } else {
+          if (unit && key.unitId !== e.unitId && !ancestorsOf(e.unitId).has(key.unitId)) {
+            bad(i, `${who} is signed by key ${e.keyId} of unit ${key.unitId}, which is neither that unit nor above it`);
+          }
+          walk.jobs.push({ index: i, statement: reportStatementBytes(e), signature: new Uint8Array(Buffer.from(e.signature, 'base64')), publicKey: key.publicKey });
+        }
+        if (i < logSize && unit) walk.current.set(e.unitId, { entry: e, officeSigned: officeKeys.has(e.keyId) });
+        break;
+      }
+    }
+  }
+  if (!roll && rollParts.length > 0) problem('structure', `the roll is incomplete: ${rollParts.length} of ${rollParts[0]!.parts} parts`);
+  else if (!roll && rollFirst < 0) problem('structure', 'the log has no roll');
+  return walk;
+}
+
+/** One root (parentId null), every parent on the roll, no cycles. */
+function checkRollTree(roll: ReadonlyMap<string, UnitOnRoll>, from: number, to: number, problem: (k: ProblemKind, m: string) => void): void {
+  const where = range(from, to + 1);
+  const roots = [...roll].filter(([, u]) => u.parentId === null).map(([id]) => id);
+  if (roots.length !== 1) problem('structure', `${where}: the roll has ${roots.length} root units (${roots.slice(0, 5).join(', ')}); it has exactly one`);
+  for (const [id, u] of roll) {
+    if (u.parentId !== null && !roll.has(u.parentId)) problem('structure', `${where}: unit ${id} has the parent ${u.parentId}, which is not in the roll`);
+  }
+  const reached = treeOrder(roll).order.length;
+  if (reached !== roll.size) problem('structure', `${where}: ${roll.size - reached} units of the roll are not below its root (a cycle)`);
+}
+
+/** The units reachable from the roots, parents before children, and each unit's children. */
+function treeOrder(roll: ReadonlyMap<string, UnitOnRoll>): { order: string[]; children: Map<string, string[]> } {
+  const children = new Map<string, string[]>();
+  const order: string[] = [];
+  for (const [id, u] of roll) {
+    if (u.parentId === null) order.push(id);
+    else if (roll.has(u.parentId)) (children.get(u.parentId) ?? children.set(u.parentId, []).get(u.parentId)!).push(id);
+  }
+  for (let k = 0; k < order.length; k++) order.push(...(children.get(order[k]!) ?? []));
+  return { order, children };
+}
+
+// ---- the tallies ----
+
+/** Recomputes every unit's tally and compares it with tallies.json; returns the number of fields compared. */
+function compareTallies(
+  published: Published,
+  d: DiscussionDefinition,
+  roll: ReadonlyMap<string, UnitOnRoll>,
+  current: Walk['current'],
+  problem: (k: ProblemKind, m: string) => void,
+  progress: (done: number, total: number) => void,
+): number {
+  // A unit's tally: its own current report's contribution plus its children's tallies, children first.
+  const tallies = new Map<string, TallyCounts>();
+  const { order, children } = treeOrder(roll);
+  for (let k = order.length - 1; k >= 0; k--) {
+    const id = order[k]!;
+    const u = roll.get(id)!;
+    const r = current.get(id);
+    const counted = r && { present: r.entry.present, votes: r.entry.votes, outcome: deriveOutcome(r.entry, u.roll, d), officeSigned: r.officeSigned };
+    const t = contributionOf(d, u.roll, counted ?? null);
+    for (const c of children.get(id) ?? []) addInto(t, tallies.get(c)!);
+    tallies.set(id, t);
+  }
+
+  if (published.doc.discussionId !== d.id) problem('tally', `tallies.json is for discussion ${published.doc.discussionId}, not ${d.id}`);
+  // The units as published (not as the schema reads them): a figure the schema does not know is still compared.
+  const byUnit = new Map<string, Record<string, unknown>>();
+  for (const t of published.units) {
+    const unitId = t.unitId as string;
+    if (byUnit.has(unitId)) problem('tally', `unit ${unitId}: appears twice in tallies.json`);
+    byUnit.set(unitId, t);
+    if (!roll.has(unitId)) problem('tally', `unit ${unitId}: in tallies.json but not in the roll`);
+  }
+  let compared = 0;
+  let done = 0;
+  for (const id of roll.keys()) {
+    progress(++done, roll.size);
+    const pub = byUnit.get(id);
+    if (!pub) {
+      problem('tally', `unit ${id}: in the roll but not in tallies.json`);
+      continue;
+    }
+    const mine = tallies.get(id) as (TallyCounts & Record<string, unknown>) | undefined;
+    if (!mine) continue; // not below the root: already a structure problem
+    const diff = (field: string, got: unknown, want: unknown) => problem('tally', `unit ${id}: ${field} published ${show(got)}, recomputed ${show(want)}`);
+    const same = (field: string, got: unknown, want: unknown) => {
+      compared++;
+      if (got !== want) diff(field, got, want);
+    };
+    if (pub.discussionId !== d.id) diff('discussionId', pub.discussionId, d.id);
+    const withheld = isSmallUnitWithheld(d.rules, mine.membersTotal);
+    if (pub.withheld !== withheld) diff('withheld', pub.withheld, withheld);
+    // Every figure published, and at least those the schema requires; a recomputed one tallies.json does not carry
+    // (a figure newer than the document) is not asked for.
+    const fields = new Set([...REQUIRED_FIGURES, ...Object.keys(pub).filter((f) => !METADATA.has(f) && f !== 'questions')]);
+    for (const f of fields) {
+      // A withheld unit shows only its coverage: the figures that could reveal its meeting must be null.
+      if (pub.withheld === true && WITHHELD.has(f)) {
+        if (pub[f] !== null) diff(f, pub[f], null);
+      } else same(f, pub[f], mine[f]);
+    }
+    if (pub.withheld === true) {
+      if (pub.questions !== null) diff('questions', pub.questions, null);
+      continue;
+    }
+    if (pub.questions === null || typeof pub.questions !== 'object') {
+      diff('questions', pub.questions, mine.questions);
+      continue;
+    }
+    // Question fields are named without a prefix, as a reader says them: q1.votes.cc, q1.adopted.none.members.
+    const got = flatten(pub.questions);
+    const want = flatten(mine.questions);
+    for (const field of new Set([...want.keys(), ...got.keys()])) same(field, got.get(field), want.get(field));
+  }
+  return compared;
+}

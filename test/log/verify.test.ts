@@ -1,0 +1,213 @@
+/**
+ * The verifier against logs built here with src/log alone (no database, no server): a tiny discussion whose tallies
+ * are worked out by hand, and a log breaking each structural rule once — every problem named by its entry index.
+ */
+import { describe, expect, it } from 'vitest';
+import { signCheckpoint } from '../../src/log/checkpoint.ts';
+import { discussionEntry, keyEntry, reportEntry, rollEntries, sha256Hex, type ReportEntry, type RollUnit } from '../../src/log/entries.ts';
+import { leafHash, merkleRoot } from '../../src/log/merkle.ts';
+import { generateSigner, verifierKey, type Signer } from '../../src/log/note.ts';
+import { signingKeyId, signReportStatement } from '../../src/log/signing.ts';
+import { encodeBundle, entryBundlePath, TILE_WIDTH, tileMap, tilesFromLeafHashes } from '../../src/log/tiles.ts';
+import { checkSignaturesHere, verifyRecord, VerifyUsageError, type RecordSource } from '../../src/log/verify.ts';
+
+const ORIGIN = 'plenum.test/d1';
+const logKey = generateSigner(ORIGIN);
+const office = generateSigner('office');
+const unitKey = generateSigner('b2-secretary');
+const newOffice = generateSigner('office-2');
+const b64 = (b: Uint8Array) => Buffer.from(b).toString('base64');
+const idOf = (s: Signer) => signingKeyId(s.publicKey);
+
+const discussion = discussionEntry({
+  discussionId: 'd1',
+  titleSha256: sha256Hex('A test'),
+  rules: { quorum: '0.5', majority: 'votes-cast', publicMinUnitSize: 0 },
+  questions: [{ id: 'q1', positions: ['a', 'b'] }],
+  reportingClosesAt: '2024-01-15T00:00:00Z',
+});
+const enrol = (s: Signer, unitId: string, approvedBy = 'organization') =>
+  keyEntry({ action: 'enrol', keyId: idOf(s), unitId, publicKey: b64(s.publicKey), approvedBy });
+const ROLL: RollUnit[] = [
+  ['root', null, 0],
+  ['b1', 'root', 10],
+  ['b2', 'root', 5],
+];
+
+function signed(over: Partial<ReportEntry>, signer: Signer = office, keyId = idOf(signer)): Uint8Array {
+  const statement = {
+    type: 'report' as const,
+    v: 1 as const,
+    discussionId: 'd1',
+    unitId: 'b1',
+    version: 1,
+    supersedes: null,
+    meetingDate: '2024-01-05',
+    present: 6,
+    votes: { q1: { positions: { a: 4, b: 1 }, abstain: 1 } },
+    resolutionSha256: sha256Hex('resolved'),
+    keyId,
+    enteredBy: 'office' as const,
+    ...over,
+  };
+  const { type: _t, v: _v, ...fields } = statement;
+  return reportEntry({ ...fields, submittedAt: over.submittedAt ?? '2024-01-05T12:00:00.000Z', signature: signReportStatement(statement, signer) });
+}
+
+/** The published files of a log of `entries`, with `units` as tallies.json's. */
+function publish(entries: Uint8Array[], units: unknown[], logSize = entries.length): Map<string, Uint8Array> {
+  const leaves = entries.map(leafHash);
+  const files = tileMap(tilesFromLeafHashes(leaves));
+  for (let i = 0; i * TILE_WIDTH < entries.length; i++) {
+    const chunk = entries.slice(i * TILE_WIDTH, (i + 1) * TILE_WIDTH);
+    files.set(entryBundlePath(i, chunk.length), encodeBundle(chunk));
+  }
+  const text = (s: string) => new TextEncoder().encode(s);
+  files.set('checkpoint', text(signCheckpoint({ origin: ORIGIN, size: entries.length, root: merkleRoot(leaves) }, logKey)));
+  files.set('vkey', text(`${verifierKey(logKey.name, logKey.publicKey)}\n`));
+  files.set('tallies.json', text(JSON.stringify({ discussionId: 'd1', logSize, asOf: '2024-01-05T12:00:00.000Z', provisional: false, units })));
+  return files;
+}
+
+const memory = (files: Map<string, Uint8Array>): RecordSource => ({ description: 'memory', read: async (p) => files.get(p) ?? null });
+
+const zeroQ = () => ({ adopted: { a: { units: 0, members: 0 }, b: { units: 0, members: 0 }, none: { units: 0, members: 0 } }, votes: { a: 0, b: 0 }, abstain: 0 });
+const tally = (unitId: string, t: object) => ({ discussionId: 'd1', unitId, asOf: '2024-01-05T12:00:00.000Z', provisional: false, withheld: false, ...t });
+// Worked out by hand: b1 (roll 10) reported 6 present (quorate: 6 ≥ 5), 4 for a of 5 cast (adopted), signed by the
+// office's key; b2 (roll 5) did not report.
+const b1Q = { adopted: { a: { units: 1, members: 10 }, b: { units: 0, members: 0 }, none: { units: 0, members: 0 } }, votes: { a: 4, b: 1 }, abstain: 1 };
+const HAND_TALLIES = [
+  tally('b1', { unitsTotal: 1, unitsReported: 1, unitsQuorate: 1, membersTotal: 10, membersReported: 10, present: 6, unitsOfficeSigned: 1, questions: { q1: b1Q } }),
+  tally('b2', { unitsTotal: 1, unitsReported: 0, unitsQuorate: 0, membersTotal: 5, membersReported: 0, present: 0, unitsOfficeSigned: 0, questions: { q1: zeroQ() } }),
+  tally('root', { unitsTotal: 2, unitsReported: 1, unitsQuorate: 1, membersTotal: 15, membersReported: 10, present: 6, unitsOfficeSigned: 1, questions: { q1: b1Q } }),
+];
+const CLEAN = [discussion, enrol(office, 'root'), ...rollEntries('d1', ROLL), signed({ present: 2, votes: { q1: { positions: { a: 1, b: 1 }, abstain: 0 } } }), signed({ version: 2, supersedes: 1 })];
+
+describe('verifyRecord on a log built by hand', () => {
+  it('finds nothing wrong with a clean log whose tallies were worked out by hand', async () => {
+    const r = await verifyRecord({ source: memory(publish(CLEAN, HAND_TALLIES)), vkey: verifierKey(logKey.name, logKey.publicKey) });
+    expect(r.problems).toEqual([]);
+    expect(r.ok).toBe(true);
+    expect(r.warnings).toEqual([]);
+    expect(r.figures).toMatchObject({ origin: ORIGIN, checkpointSize: 5, logSize: 5, entries: 5, reports: 2, keys: 1, units: 3, signaturesChecked: 2 });
+    expect(r.figures.tallyFieldsCompared).toBeGreaterThan(3 * 6);
+  });
+
+  it('recomputes from entries 0 … logSize − 1 only, and warns when the key is the served one', async () => {
+    // tallies.json accounts for the first version only (logSize 4): b1's figures are then those of version 1.
+    const v1Q = { adopted: { a: { units: 0, members: 0 }, b: { units: 0, members: 0 }, none: { units: 1, members: 10 } }, votes: { a: 1, b: 1 }, abstain: 0 };
+    const v1 = { unitsTotal: 1, unitsReported: 1, unitsQuorate: 0, membersTotal: 10, membersReported: 10, present: 2, unitsOfficeSigned: 1, questions: { q1: v1Q } };
+    const units = [tally('b1', v1), HAND_TALLIES[1], tally('root', { ...v1, unitsTotal: 2, membersTotal: 15 })];
+    const r = await verifyRecord({ source: memory(publish(CLEAN, units, 4)) });
+    expect(r.problems).toEqual([]);
+    expect(r.warnings.join('\n')).toMatch(/no --vkey given.*the log vouches for itself/);
+  });
+
+  it("counts a report signed by the unit's own key as not office-signed", async () => {
+    const entries = [...CLEAN, enrol(unitKey, 'b2', 'account:officer-1'), signed({ unitId: 'b2', present: 3, votes: {}, enteredBy: 'unit' }, unitKey)];
+    const b2Q = { adopted: { a: { units: 0, members: 0 }, b: { units: 0, members: 0 }, none: { units: 1, members: 5 } }, votes: { a: 0, b: 0 }, abstain: 0 };
+    const rootQ = { ...b1Q, adopted: { ...b1Q.adopted, none: { units: 1, members: 5 } } };
+    const units = [
+      HAND_TALLIES[0],
+      tally('b2', { unitsTotal: 1, unitsReported: 1, unitsQuorate: 1, membersTotal: 5, membersReported: 5, present: 3, unitsOfficeSigned: 0, questions: { q1: b2Q } }),
+      tally('root', { unitsTotal: 2, unitsReported: 2, unitsQuorate: 2, membersTotal: 15, membersReported: 15, present: 9, unitsOfficeSigned: 1, questions: { q1: rootQ } }),
+    ];
+    const r = await verifyRecord({ source: memory(publish(entries, units)), vkey: verifierKey(logKey.name, logKey.publicKey) });
+    expect(r.problems).toEqual([]);
+    expect(r.figures).toMatchObject({ keys: 2, reports: 3, signaturesChecked: 3 });
+  });
+
+  it('prints each tally difference naming the unit, the field and both values; withheld units are compared on coverage', async () => {
+    const wrong = structuredClone(HAND_TALLIES) as Array<Record<string, any>>;
+    wrong[2]!.questions.q1.votes.a = 5;
+    wrong[2]!.present = 7;
+    wrong[1] = { ...wrong[1], withheld: true, present: null, unitsQuorate: null, questions: null, membersReported: 1 };
+    wrong.push(tally('ghost', { unitsTotal: 0, unitsReported: 0, unitsQuorate: 0, membersTotal: 0, membersReported: 0, present: 0, unitsOfficeSigned: 0, questions: {} }));
+    const r = await verifyRecord({ source: memory(publish(CLEAN, [...wrong.slice(1)])), vkey: verifierKey(logKey.name, logKey.publicKey) });
+    expect(r.problems.map((p) => p.message).sort()).toEqual(
+      [
+        'unit b1: in the roll but not in tallies.json',
+        'unit b2: membersReported published 1, recomputed 0',
+        'unit b2: withheld published true, recomputed false',
+        'unit ghost: in tallies.json but not in the roll',
+        'unit root: present published 7, recomputed 6',
+        'unit root: q1.votes.a published 5, recomputed 4',
+      ].sort(),
+    );
+  });
+
+  it('names the entry of every broken rule of the log', async () => {
+    const entries = [
+      discussion, // 0
+      enrol(office, 'root'), // 1
+      signed({}), // 2: before the roll
+      ...rollEntries('d1', ROLL), // 3
+      enrol(unitKey, 'b2', idOf(office)), // 4
+      signed({ unitId: 'b2', present: 3, votes: {} }, unitKey), // 5: fine
+      signed({ unitId: 'b1', version: 2, supersedes: 1 }, unitKey), // 6: a b2 key signing for b1
+      keyEntry({ action: 'revoke', keyId: idOf(unitKey), unitId: 'b2', approvedBy: idOf(office) }), // 7
+      signed({ unitId: 'b2', version: 2, supersedes: 1, present: 3, votes: {} }, unitKey), // 8: revoked key
+      signed({ unitId: 'b1', version: 4, supersedes: 2 }), // 9: breaks the chain (3 expected)
+      signed({ unitId: 'x9' }), // 10: not in the roll
+      signed({ unitId: 'b2', version: 3, supersedes: 2, present: 6, votes: {} }), // 11: present over the roll of 5
+      signed({ unitId: 'b2', version: 4, supersedes: 3, present: 1, votes: {} }, newOffice, idOf(office)), // 12: forged signature
+      keyEntry({ action: 'rotate', keyId: idOf(newOffice), unitId: 'root', publicKey: b64(newOffice.publicKey), replaces: idOf(office), approvedBy: 'organization' }), // 13
+      signed({ unitId: 'b2', version: 5, supersedes: 4, present: 1, votes: {} }), // 14: the replaced key
+      signed({ unitId: 'b2', version: 6, supersedes: 5, present: 1, votes: {} }, newOffice), // 15: fine
+      signed({ unitId: 'b2', version: 7, supersedes: 6, present: 1, votes: {}, submittedAt: '2024-01-15T00:00:00Z' }, newOffice), // 16: at closing
+      discussion, // 17
+    ];
+    const r = await verifyRecord({ source: memory(publish(entries, [])), vkey: verifierKey(logKey.name, logKey.publicKey), checkSignatures: checkSignaturesHere });
+    const messages = r.problems.filter((p) => p.kind === 'structure' || p.kind === 'signature').map((p) => p.message);
+    const k = (s: Signer) => idOf(s);
+    expect(messages).toEqual([
+      'entry 2: report of unit b1 version 1 comes before the roll is complete',
+      `entry 6: report of unit b1 version 2 is signed by key ${k(unitKey)} of unit b2, which is neither that unit nor above it`,
+      `entry 8: report of unit b2 version 2 is signed by key ${k(unitKey)}, which was revoked or replaced at entry 7`,
+      'entry 9: report of unit b1 version 4 supersedes 2; expected version 3 superseding 2',
+      'entry 10: report of unit x9 version 1: unit x9 is not in the roll',
+      "entry 11: report of unit b2 version 3: present (6) exceeds the unit's voting roll (5)",
+      `entry 14: report of unit b2 version 5 is signed by key ${k(office)}, which was revoked or replaced at entry 13`,
+      'entry 16: report of unit b2 version 7 was submitted at 2024-01-15T00:00:00Z, not before reporting closed at 2024-01-15T00:00:00Z',
+      'entry 17: a second discussion entry (only entry 0 may be one)',
+      `entry 12: the signature of unit b2's report version 4 by key ${k(office)} does not verify`,
+    ]);
+  });
+
+  it('names a bundle that does not hold its entries, and a tile that differs from the rebuilt tree', async () => {
+    const files = publish(CLEAN, HAND_TALLIES);
+    const path = entryBundlePath(0, CLEAN.length);
+    files.set(path, encodeBundle(CLEAN.slice(0, 4)));
+    let r = await verifyRecord({ source: memory(files), vkey: verifierKey(logKey.name, logKey.publicKey) });
+    expect(r.problems.map((p) => p.message)).toContain(`entry bundle ${path} holds 4 entries, not 5: entries 0…4 cannot be read`);
+
+    const swapped = publish(CLEAN, HAND_TALLIES);
+    swapped.set(path, encodeBundle([CLEAN[0]!, CLEAN[1]!, CLEAN[2]!, CLEAN[4]!, CLEAN[3]!]));
+    swapped.set('tile/0/000.p/5', new Uint8Array(5 * 32));
+    r = await verifyRecord({ source: memory(swapped), vkey: verifierKey(logKey.name, logKey.publicKey) });
+    const messages = r.problems.map((p) => p.message).join('\n');
+    expect(messages).toMatch(/the root rebuilt from the 5 entries \(.*\) is not the checkpoint's root/);
+    expect(messages).toMatch(/hash tile tile\/0\/000\.p\/5 differs from the tree rebuilt from the entries, first at the leaf hash of entry 0/);
+  });
+
+  it('names an entry that does not parse, and recomputes no tally from a log with a hole', async () => {
+    const spaced = new TextEncoder().encode(new TextDecoder().decode(CLEAN[4]!).replace('{', '{ '));
+    const r = await verifyRecord({ source: memory(publish([...CLEAN.slice(0, 4), spaced], HAND_TALLIES)), vkey: verifierKey(logKey.name, logKey.publicKey) });
+    expect(r.problems.map((p) => p.message)).toEqual([
+      'entry 4: entry refused: not in canonical form (RFC 8785)',
+      'the tallies are not recomputed: some of entries 0…4 could not be read or parsed',
+    ]);
+  });
+
+  it('fails when tallies.json accounts for more entries than the checkpoint covers', async () => {
+    const r = await verifyRecord({ source: memory(publish(CLEAN, HAND_TALLIES, 6)), vkey: verifierKey(logKey.name, logKey.publicKey) });
+    expect(r.problems.map((p) => p.message)).toEqual(['tallies.json accounts for 6 entries, but the checkpoint covers only 5']);
+  });
+
+  it('refuses malformed keys and counts as bad usage, before reading anything', async () => {
+    const source: RecordSource = { description: 'nothing', read: () => Promise.reject(new Error('read')) };
+    await expect(verifyRecord({ source, vkey: 'nonsense' })).rejects.toThrow(VerifyUsageError);
+    await expect(verifyRecord({ source, witnesses: ['w+00000000+AAAA'] })).rejects.toThrow(/--witness/);
+    await expect(verifyRecord({ source, witnessesRequired: 1 })).rejects.toThrow(/--witnesses-required 1/);
+  });
+});
