@@ -7,7 +7,7 @@
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { cpus, tmpdir } from 'node:os';
+import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Fastify from 'fastify';
 import { sql } from 'kysely';
@@ -27,7 +27,7 @@ import { createToken } from '../services/tokens.ts';
 import { migrateToLatest, openStore, type Db, type EngineName, type Store } from '../storage/db.ts';
 import { percentile, rawRequest, runLoad, type LoadResult } from './load.ts';
 import { benchWeb, TARGET_FIRST_RENDER_MS, type WebRun } from './web.ts';
-import { logIngestCost, rawEd25519VerifyRate, type IngestCost } from './record.ts';
+import { benchVerify, logIngestCost, rawEd25519VerifyRate, type IngestCost, type VerifyRun } from './record.ts';
 import { mulberry32 } from '../domain/random.ts';
 import { benchDiscussion, branchReport, buildOrganization, DISCUSSION_ID, type Organization } from './organization.ts';
 
@@ -38,6 +38,10 @@ export interface BenchOptions {
   web?: boolean;
   /** Only the web measurement (no synthetic organization, no engines). */
   webOnly?: boolean;
+  /** Signed reports in the synthetic record `plenum verify` is timed on (0: skip); default 1,000,000. */
+  recordReports?: number;
+  /** Only the record's verification. */
+  recordOnly?: boolean;
 }
 
 /** The figures of one engine as the --json line carries them. */
@@ -62,6 +66,8 @@ export interface BenchJson {
   sqlite: EngineFigures | null;
   /** null when DATABASE_URL is not set. */
   postgres: EngineFigures | null;
+  /** `plenum verify` on a synthetic record; null when skipped. */
+  verify: { reports: number; workers: number; reportsPerSec: number; ratioPerCoreToRawVerify: number; rawParallelPerSec: number } | null;
   /** The dashboard's first render on the demo; null without Chromium or with --no-web. */
   web: { firstRenderP50Ms: number; firstRenderP95Ms: number; blankPageP50Ms: number; mainBundleGzipKiB: number | null } | null;
 }
@@ -121,7 +127,16 @@ export async function runBench(opts: BenchOptions): Promise<void> {
   if (opts.webOnly) {
     const web = await benchWeb();
     if (web) printWeb(web);
-    if (opts.json) process.stdout.write(`${JSON.stringify({ rawEd25519VerifyPerSec: null, sqlite: null, postgres: null, web: webFigures(web) } satisfies BenchJson)}\n`);
+    if (opts.json) process.stdout.write(`${JSON.stringify({ rawEd25519VerifyPerSec: null, sqlite: null, postgres: null, verify: null, web: webFigures(web) } satisfies BenchJson)}\n`);
+    return;
+  }
+  const recordReports = opts.recordReports ?? 1_000_000;
+  if (opts.recordOnly) {
+    rawVerify = rawEd25519VerifyRate();
+    const v = await benchVerify(recordReports, availableParallelism());
+    printVerify(v);
+    if (!v.ok) process.exitCode = 3;
+    if (opts.json) process.stdout.write(`${JSON.stringify({ rawEd25519VerifyPerSec: round(rawVerify.perSec, 1), sqlite: null, postgres: null, verify: verifyFigures(v), web: null } satisfies BenchJson)}\n`);
     return;
   }
   const org = buildOrganization(opts.units);
@@ -144,16 +159,19 @@ export async function runBench(opts: BenchOptions): Promise<void> {
     process.removeListener('SIGINT', onInterrupt);
   }
 
+  const verifyRun = recordReports > 0 ? await benchVerify(recordReports, availableParallelism()) : null;
   const web = opts.web === false ? null : await benchWeb();
   printTable(org, runs, performance.now() - started);
+  if (verifyRun) printVerify(verifyRun);
   if (web) printWeb(web);
+  if (verifyRun && !verifyRun.ok) process.exitCode = 3;
   const figures = (engine: EngineName) => {
     const r = runs.find((x) => x.engine === engine);
     return r ? figuresOf(r) : null;
   };
   if (runs.some((r) => !r.recountMatches || !r.naive.agrees || r.http.accepted !== r.http.load.sent)) process.exitCode = 3;
   if (opts.json) {
-    const out: BenchJson = { rawEd25519VerifyPerSec: round(rawVerify.perSec, 1), sqlite: figures('sqlite')!, postgres: figures('postgres'), web: webFigures(web) };
+    const out: BenchJson = { rawEd25519VerifyPerSec: round(rawVerify.perSec, 1), sqlite: figures('sqlite')!, postgres: figures('postgres'), verify: verifyRun && verifyFigures(verifyRun), web: webFigures(web) };
     process.stdout.write(`${JSON.stringify(out)}\n`);
   }
 }
@@ -593,6 +611,40 @@ function printWeb(w: WebRun): void {
     `\nWeb: first render in Chromium on the 1924 demo (${int(w.units)} units), each sample a new browser context (nothing cached), ` +
       `${w.samples} samples, ms from navigation start to the headline figures (p50 / p95 / max)\n` +
       rows.map(([k, v]) => `  ${k.padEnd(width - 2)}${v}`).join('\n') +
+      '\n',
+  );
+}
+
+/** The issue's target: verify reports/s ÷ (raw single-core verify rate × cores used) ≥ 0.8. */
+const TARGET_VERIFY_PER_CORE = 0.8;
+
+function verifyFigures(v: VerifyRun): NonNullable<BenchJson['verify']> {
+  const perSecond = perSec(v.reports, v.verifyMs);
+  return {
+    reports: v.reports,
+    workers: v.workers,
+    reportsPerSec: round(perSecond, 1),
+    ratioPerCoreToRawVerify: round(perSecond / (rawVerify.perSec * v.workers), 3),
+    rawParallelPerSec: round(v.rawParallelPerSec, 1),
+  };
+}
+
+function printVerify(v: VerifyRun): void {
+  const f = verifyFigures(v);
+  const rows: Array<[string, string]> = [
+    ['writing the record (not timed as verification)', `${sec(v.generateMs)}`],
+    [`plenum verify, ${v.workers} signature thread${v.workers === 1 ? '' : 's'}, reports/s`, `${int(f.reportsPerSec)} (${int(v.reports)} reports, ${int(v.entries)} entries in ${sec(v.verifyMs)})`],
+    ['baseline: raw Ed25519 verify, one core, /s', `${int(rawVerify.perSec)} (${int(rawVerify.n)} in ${sec(rawVerify.ms)})`],
+    [`baseline: raw Ed25519 verify on ${v.workers} threads at once, /s`, int(v.rawParallelPerSec)],
+    [`ratio: verify reports/s ÷ (raw one-core rate × ${v.workers} cores used)`, ratio(f.ratioPerCoreToRawVerify)],
+    [`ratio: verify reports/s ÷ raw rate on ${v.workers} threads`, ratio(f.reportsPerSec / v.rawParallelPerSec)],
+    [`target: ≥ ${TARGET_VERIFY_PER_CORE} per core used`, f.ratioPerCoreToRawVerify >= TARGET_VERIFY_PER_CORE ? 'met' : 'NOT MET'],
+    ['every check passed (the record is sound)', v.ok ? 'OK' : `NO: ${v.problems.join(' | ')}`],
+  ];
+  const width = Math.max(...rows.map((r) => r[0].length)) + 4;
+  process.stdout.write(
+    `\nThe verifiable record: plenum verify on a synthetic record (${int(v.units)} branches, every report signed; checkpoint, tree and tiles, structure, signatures, every tally recomputed)\n` +
+      rows.map(([k, val]) => `  ${k.padEnd(width - 2)}${val}`).join('\n') +
       '\n',
   );
 }

@@ -75,3 +75,80 @@ export async function logIngestCost(store: Store, org: Organization, count: numb
   }
   return cost;
 }
+
+export interface VerifyRun {
+  reports: number;
+  entries: number;
+  units: number;
+  workers: number;
+  generateMs: number;
+  verifyMs: number;
+  ok: boolean;
+  problems: string[];
+  /** Raw Ed25519 verifications per second with `workers` threads verifying at once (what this machine's cores give). */
+  rawParallelPerSec: number;
+}
+
+/**
+ * `plenum verify` on a synthetic record of `reports` signed reports (written to a temporary directory first), with
+ * signature checks on `workers` threads, timed from the first read to the verdict.
+ */
+export async function benchVerify(reports: number, workers: number): Promise<VerifyRun> {
+  const { mkdtempSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const { writeSyntheticRecord } = await import('./synthetic-record.ts');
+  const { verifyRecord } = await import('../log/verify.ts');
+  const { directorySource } = await import('../cli/record-source.ts');
+  const { workerSignatureChecker } = await import('../cli/verify.ts');
+  const dir = mkdtempSync(join(tmpdir(), 'plenum-bench-record-'));
+  try {
+    const units = Math.max(1, Math.min(20_000, Math.ceil(reports / 50)));
+    const gen = progressBar(`record: writing ${reports.toLocaleString('en')} signed reports`);
+    const t0 = performance.now();
+    let record;
+    try {
+      record = writeSyntheticRecord(dir, { reports, units }, gen.update);
+    } finally {
+      gen.stop();
+    }
+    const generateMs = performance.now() - t0;
+    const t1 = performance.now();
+    const report = await verifyRecord({
+      source: directorySource(dir),
+      vkey: record.vkey,
+      checkSignatures: workerSignatureChecker(workers),
+      progress: (label) => progressBar(`record: plenum verify: ${label}`),
+    });
+    const verifyMs = performance.now() - t1;
+    const rawParallelPerSec = await rawVerifyOnThreads(workers);
+    return { reports, entries: record.entries, units, workers, generateMs, verifyMs, ok: report.ok, problems: report.problems.map((p) => p.message).slice(0, 5), rawParallelPerSec };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The raw verify rate with `threads` worker threads verifying at the same time, summed. */
+async function rawVerifyOnThreads(threads: number): Promise<number> {
+  const { Worker } = await import('node:worker_threads');
+  const code = `
+    const { generateKeyPairSync, sign, verify } = require('node:crypto');
+    const { parentPort } = require('node:worker_threads');
+    const { publicKey, privateKey } = generateKeyPairSync('ed25519');
+    const message = Buffer.concat([Buffer.from('plenum-report/v1\\n'), Buffer.alloc(400, 'x')]);
+    const signature = sign(null, message, privateKey);
+    let n = 0; const t0 = performance.now(); let ms = 0;
+    while ((ms = performance.now() - t0) < 1500) { for (let i = 0; i < 500; i++) verify(null, message, publicKey, signature); n += 500; }
+    parentPort.postMessage(n * 1000 / ms);`;
+  const rates = await Promise.all(
+    Array.from({ length: threads }, () => new Promise<number>((resolve, reject) => {
+      const w = new Worker(code, { eval: true });
+      w.once('message', (rate: number) => {
+        resolve(rate);
+        void w.terminate();
+      });
+      w.once('error', reject);
+    })),
+  );
+  return rates.reduce((a, b) => a + b, 0);
+}

@@ -319,9 +319,13 @@ export function buildCli(): Command {
     .option('--json', 'print one JSON object on the last line')
     .option('--no-web', "skip the dashboard's first render in Chromium")
     .option('--web-only', "measure only the dashboard's first render in Chromium")
-    .action(async (opts: { units: string; json?: boolean; web: boolean; webOnly?: boolean }) => {
+    .option('--record-reports <n>', 'signed reports in the synthetic record plenum verify is timed on (0: skip)', '1000000')
+    .option('--record-only', 'measure only plenum verify on the synthetic record')
+    .action(async (opts: { units: string; json?: boolean; web: boolean; webOnly?: boolean; recordReports: string; recordOnly?: boolean }) => {
       const { runBench } = await import('../bench/bench.ts');
-      await runBench({ units: Number(opts.units), json: !!opts.json, web: opts.web, webOnly: !!opts.webOnly });
+      const recordReports = Number(opts.recordReports);
+      if (!Number.isSafeInteger(recordReports) || recordReports < 0) throw new DomainError('invalid_input', `--record-reports must be a whole number, got '${opts.recordReports}'`, { field: 'record-reports' });
+      await runBench({ units: Number(opts.units), json: !!opts.json, web: opts.web, webOnly: !!opts.webOnly, recordReports, recordOnly: !!opts.recordOnly });
     });
 
   registerWitnessCommands(program);
