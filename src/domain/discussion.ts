@@ -20,6 +20,11 @@ export interface Rules {
    * 0 or absent: every unit's figures are public.
    */
   publicMinUnitSize?: number | undefined;
+  /**
+   * The witnesses whose cosignatures the final figure needs: `required` of the cosignature verifier keys in `keys`
+   * (docs/verifiable-record.md, "Witnesses"). Absent: none required.
+   */
+  witnesses?: { required: number; keys: string[] } | undefined;
 }
 
 /**
@@ -55,8 +60,15 @@ export interface DiscussionDefinition {
 
 export type DiscussionState = 'draft' | 'open';
 
-/** Rules a definition must meet beyond its types: unique question and position ids. */
+/** Rules a definition must meet beyond its types: unique question and position ids; a witness policy that can be met. */
 export function checkDiscussionDefinition(d: DiscussionDefinition): void {
+  const w = d.rules.witnesses;
+  if (w) {
+    if (new Set(w.keys).size !== w.keys.length) throw new DomainError('invalid_input', 'rules.witnesses.keys: a witness key appears twice', { field: 'rules.witnesses.keys' });
+    if (w.required > w.keys.length) {
+      throw new DomainError('invalid_input', `rules.witnesses.required: ${w.required} witnesses cannot be required of the ${w.keys.length} named`, { field: 'rules.witnesses.required' });
+    }
+  }
   const questionIds = new Set<string>();
   d.questions.forEach((q, qi) => {
     if (questionIds.has(q.id)) {

@@ -5,9 +5,10 @@
  * SHA-256 hashes (lower-case hex) of texts that are served beside the log. An entry is at most 65,535 bytes: C2SP
  * tlog-tiles entry bundles prefix each entry with a uint16 length.
  *
- *   discussion  {type, v, discussionId, titleSha256, rules: {quorum, majority, publicMinUnitSize}, questions:
- *               [{id, positions: [positionId, …]}], reportingClosesAt}
- *               quorum is a decimal *string* ("0.5"): entries carry integers only. publicMinUnitSize is 0 when unset.
+ *   discussion  {type, v, discussionId, titleSha256, rules: {quorum, majority, publicMinUnitSize, witnesses:
+ *               {required, keys}}, questions: [{id, positions: [positionId, …]}], reportingClosesAt}
+ *               quorum is a decimal *string* ("0.5"): entries carry integers only. publicMinUnitSize is 0 when unset;
+ *               witnesses {required: 0, keys: []} when none are required (keys: cosignature/v1 verifier keys).
  *   roll        {type, v, discussionId, part, parts, units: [[unitId, parentId | null, roll], …]}
  *               the frozen roll, units sorted by unitId (UTF-16 code units), cut into `parts` entries of at most
  *               ROLL_UNITS_PER_PART units; part runs 1..parts. With ids of at most 64 characters and counts of at
@@ -67,6 +68,7 @@ const DiscussionEntrySchema = z.strictObject({
     quorum: Decimal,
     majority: z.enum(['votes-cast', 'present']),
     publicMinUnitSize: Count,
+    witnesses: z.strictObject({ required: Count, keys: z.array(z.string().min(1).max(300)).max(20) }),
   }),
   questions: z.array(z.strictObject({ id: Id, positions: z.array(Id) })),
   reportingClosesAt: IsoDateTime,
@@ -175,7 +177,7 @@ export function discussionEntryFromDefinition(d: {
   id: string;
   title: string;
   reportingClosesAt: string;
-  rules: { quorum: number; majority: 'votes-cast' | 'present'; publicMinUnitSize?: number | undefined };
+  rules: { quorum: number; majority: 'votes-cast' | 'present'; publicMinUnitSize?: number | undefined; witnesses?: { required: number; keys: string[] } | undefined };
   questions: readonly { id: string; positions: readonly { id: string }[] }[];
 }): Uint8Array {
   return discussionEntry({
@@ -186,6 +188,7 @@ export function discussionEntryFromDefinition(d: {
       quorum: String(d.rules.quorum),
       majority: d.rules.majority,
       publicMinUnitSize: d.rules.publicMinUnitSize ?? 0,
+      witnesses: d.rules.witnesses ?? { required: 0, keys: [] },
     },
     questions: d.questions.map((q) => ({ id: q.id, positions: q.positions.map((p) => p.id) })),
     reportingClosesAt: d.reportingClosesAt,

@@ -175,7 +175,12 @@ function definitionOf(e: DiscussionEntry): DiscussionDefinition {
     id: e.discussionId,
     title: '',
     reportingClosesAt: e.reportingClosesAt,
-    rules: { quorum: Number(e.rules.quorum), majority: e.rules.majority, publicMinUnitSize: e.rules.publicMinUnitSize },
+    rules: {
+      quorum: Number(e.rules.quorum),
+      majority: e.rules.majority,
+      publicMinUnitSize: e.rules.publicMinUnitSize,
+      ...(e.rules.witnesses.required > 0 ? { witnesses: e.rules.witnesses } : {}),
+    },
     questions: e.questions.map((q) => ({ id: q.id, text: '', positions: q.positions.map((p) => ({ id: p, title: '' })) })),
   };
 }
@@ -377,6 +382,23 @@ export async function verifyRecord(opts: VerifyOptions): Promise<VerifyReport> {
   figures.reports = walk.reports;
   figures.keys = walk.keys;
   figures.units = walk.roll?.size ?? 0;
+
+  // The discussion's own witness policy (entry 0): `required` of the named witnesses must have cosigned the checkpoint.
+  const policy = parsed[0]?.type === 'discussion' ? parsed[0].rules.witnesses : undefined;
+  if (policy && policy.required > 0) {
+    const named: CosignatureVerifier[] = [];
+    for (const k of policy.keys) {
+      try {
+        named.push(parseCosignatureVerifierKey(k));
+      } catch (e) {
+        problem('structure', `entry 0: the witness key ${JSON.stringify(k)} cannot be read: ${(e as Error).message}`);
+      }
+    }
+    const before = problems.length;
+    const verified = checkWitnesses(note, named, policy.required, problem, warnings);
+    for (const p of problems.slice(before)) p.message = `the discussion requires ${policy.required} of its ${policy.keys.length} named witnesses: ${p.message}`;
+    figures.cosignaturesVerified = Math.max(figures.cosignaturesVerified, verified);
+  }
 
   // 6. Signatures.
   const signing = progress('signatures');

@@ -25,6 +25,14 @@ export const RulesInput = z.object({
     .max(10_000, 'must be at most 10,000')
     .optional()
     .describe("units with fewer voting members than this show their figures only to those who may read their reports; 0 or absent: all public"),
+  witnesses: z
+    .object({
+      required: z.number({ error: 'must be a number' }).int('must be a whole number').min(1, 'must be 1 or more'),
+      keys: z.array(z.string().max(300, 'must be at most 300 characters')).min(1, 'name at least one witness').max(20, 'at most 20 witnesses'),
+    })
+    .strict()
+    .optional()
+    .describe("the final figure needs cosignatures of `required` of these witnesses (cosignature/v1 verifier keys, `name+keyid+base64`); plenum verify enforces it"),
 }).strict();
 
 export const DiscussionInput = z

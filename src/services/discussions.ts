@@ -1,5 +1,6 @@
 /** Creating a discussion, opening it (which freezes the roll and starts its public log), and reading it. */
 import { beginDiscussionLog, ensureServerKeys } from './log.ts';
+import { parseCosignatureVerifierKey } from '../log/cosignature.ts';
 import { checkDiscussionDefinition, type DiscussionDefinition } from '../domain/discussion.ts';
 import { DomainError, notFound } from '../domain/errors.ts';
 import { addInto, contributionOf, emptyTally, type TallyCounts } from '../domain/tally.ts';
@@ -45,6 +46,15 @@ export function canonicalInstant(iso: string): string {
 
 export async function createDiscussion(db: Db, input: DiscussionDefinition, now: string, actor: Actor = CONSOLE_ACTOR): Promise<DiscussionView> {
   checkDiscussionDefinition(input);
+  input.rules.witnesses?.keys.forEach((k, i) => {
+    try {
+      parseCosignatureVerifierKey(k);
+    } catch (e) {
+      throw new DomainError('invalid_input', `rules.witnesses.keys.${i}: not a cosignature/v1 verifier key (name+keyid+base64): ${(e as Error).message}`, {
+        field: `rules.witnesses.keys.${i}`,
+      });
+    }
+  });
   const definition: DiscussionDefinition = { ...input, reportingClosesAt: canonicalInstant(input.reportingClosesAt) };
   try {
     await db.transaction().execute(async (trx) => {

@@ -59,7 +59,7 @@ describe('round trips', () => {
       v: 1,
       discussionId: 'congress-2025',
       titleSha256: sha256Hex('Congress 2025: the merger'),
-      rules: { quorum: '0.25', majority: 'votes-cast', publicMinUnitSize: 0 },
+      rules: { quorum: '0.25', majority: 'votes-cast', publicMinUnitSize: 0, witnesses: { required: 0, keys: [] } },
       questions: [
         { id: 'q1', positions: ['yes', 'no'] },
         { id: 'q2', positions: ['y2026'] },
@@ -200,8 +200,8 @@ it('discussionEntry takes fields directly too', () => {
     questions: [],
     reportingClosesAt: '2025-01-01T00:00:00+01:00',
   };
-  const bytes = discussionEntry({ ...fields, rules: { quorum: '0.5', majority: 'present', publicMinUnitSize: 5 } });
+  const bytes = discussionEntry({ ...fields, rules: { quorum: '0.5', majority: 'present', publicMinUnitSize: 5, witnesses: { required: 0, keys: [] } } });
   expect(parseEntry(bytes)).toMatchObject({ rules: { quorum: '0.5' } });
   for (const quorum of ['.5', '0.50', '1e-1', '01'])
-    expect(() => discussionEntry({ ...fields, rules: { quorum, majority: 'present', publicMinUnitSize: 0 } })).toThrow(/quorum/);
+    expect(() => discussionEntry({ ...fields, rules: { quorum, majority: 'present', publicMinUnitSize: 0, witnesses: { required: 0, keys: [] } } })).toThrow(/quorum/);
 });

@@ -22,7 +22,7 @@ const idOf = (s: Signer) => signingKeyId(s.publicKey);
 const discussion = discussionEntry({
   discussionId: 'd1',
   titleSha256: sha256Hex('A test'),
-  rules: { quorum: '0.5', majority: 'votes-cast', publicMinUnitSize: 0 },
+  rules: { quorum: '0.5', majority: 'votes-cast', publicMinUnitSize: 0, witnesses: { required: 0, keys: [] } },
   questions: [{ id: 'q1', positions: ['a', 'b'] }],
   reportingClosesAt: '2024-01-15T00:00:00Z',
 });
