@@ -12,7 +12,7 @@ import { report, smallOrganization } from '../support/factories.ts';
 const PASSWORD = 'office password long enough';
 
 const PUBLIC_PAGES = ['/', '/d/d1', '/d/d1/about', '/d/d1/u/r1', '/d/d1/u/b1', '/d/d1/u/b4', '/signin', '/reset', '/accept?token=0123', '/nowhere'];
-const OFFICE_PAGES = ['/account', '/d/d1/report?unit=b2', '/d/d1/report/b1/receipt/1', '/office', '/office/import', '/office/discussions/new', '/office/d/d1/not-reported', '/office/roles'];
+const OFFICE_PAGES = ['/account', '/d/d1/report?unit=b2', '/d/d1/report/b1/receipt/1', '/office', '/office/import', '/office/discussions/new', '/office/d/d1/not-reported', '/office/roles', '/office/keys', '/account/keys'];
 
 describe.runIf(browserAvailable)('every page', () => {
   let browser: Browser;

@@ -15,6 +15,7 @@ import { SignInPage, AcceptInvitationPage, ResetPage, AccountPage } from './page
 import { NotFound } from './pages/NotFound.tsx';
 
 const Office = lazy(() => Promise.all([import('./office/Office.tsx'), loadNamespace('office')]).then(([m]) => m));
+const SigningKeyPage = lazy(() => Promise.all([import('./record/KeyPage.tsx'), loadNamespace('record')]).then(([m]) => ({ default: m.SigningKeyPage })));
 
 export function App() {
   return (
@@ -31,6 +32,8 @@ export function App() {
           <Route path="/accept" component={AcceptInvitationPage} />
           <Route path="/reset" component={ResetPage} />
           <Route path="/account" component={AccountPage} />
+          <Route path="/account/keys">{() => <SigningKeyPage />}</Route>
+          <Route path="/account/keys/:unitId">{(p) => <SigningKeyPage unitId={p.unitId} />}</Route>
           <Route path="/office" nest>
             <Office />
           </Route>

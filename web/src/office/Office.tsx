@@ -1,6 +1,6 @@
 /**
  * The office pages (a separate chunk, mounted at /office with nested routes): discussions, the discussion form, the
- * roll import, who has not reported, and roles. The office sees all of it; a committee its subtree's lists and roles.
+ * roll import, who has not reported, roles, and secretaries' signing keys. The office sees all of it; a committee its subtree's lists and roles.
  * Paths here are relative to /office; `~/…` leaves the nest.
  */
 import { useTranslation } from 'react-i18next';
@@ -8,6 +8,7 @@ import { Link, Route, Switch, useLocation } from 'wouter';
 import { Loading } from '../components/Status.tsx';
 import { useSession } from '../session.tsx';
 import { ImportPage } from './ImportPage.tsx';
+import { KeysPage } from './KeysPage.tsx';
 import { NewDiscussion } from './NewDiscussion.tsx';
 import { NotReported } from './NotReported.tsx';
 import { OfficeHome } from './OfficeHome.tsx';
@@ -38,6 +39,9 @@ export default function Office() {
         <Route path="/roles">
           <RolesPage access={access} />
         </Route>
+        <Route path="/keys">
+          <KeysPage access={access} />
+        </Route>
         <Route>
           <OfficeNotFound />
         </Route>
@@ -51,7 +55,7 @@ function OfficeNav({ access }: { access: OfficeAccess }) {
   const [location] = useLocation();
   const items: Array<[string, string]> = [['/', t('nav.discussions')]];
   if (access.office) items.push(['/discussions/new', t('nav.newDiscussion')], ['/import', t('nav.import')]);
-  items.push(['/roles', t('nav.roles')]);
+  items.push(['/roles', t('nav.roles')], ['/keys', t('nav.keys')]);
   return (
     <nav aria-label={t('nav.label')} className="office-nav">
       <ul>

@@ -53,6 +53,7 @@ export function OfficeHome({ access }: { access: OfficeAccess }) {
           </Link>
         </p>
       ) : null}
+      <PendingKeys />
       {openError && !opening ? <Refusal error={openError} /> : null}
       <h2>{t('home.listTitle')}</h2>
       {list.loading && !list.data ? <Loading /> : null}
@@ -129,5 +130,19 @@ export function OfficeHome({ access }: { access: OfficeAccess }) {
         {openError ? <Refusal error={openError} /> : null}
       </ConfirmDialog>
     </>
+  );
+}
+
+/** Signing keys waiting for a decision, with the way to the page where they are decided. */
+function PendingKeys() {
+  const { t } = useTranslation('office');
+  const pending = useApi<{ items: unknown[] }>('/keys?state=pending');
+  const n = pending.data?.items.length ?? 0;
+  return (
+    <p>
+      {n > 0 ? <strong>{t('home.keysPending', { count: n })}</strong> : null}
+      {n > 0 ? ' ' : null}
+      <Link href="/keys">{t('home.keys')}</Link>
+    </p>
   );
 }

@@ -2,11 +2,11 @@
  * The dashboard of a discussion for any unit of the tree (/d/:id, /d/:id/u/:unitId): the headline figures, live;
  * where the unit sits (breadcrumbs); its own report if it has a roll; the units below it; how the reports came in.
  */
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'wouter';
 import { api, ApiError, useApi, useLiveTally } from '../api.ts';
-import { fmt } from '../i18n.ts';
+import { fmt, loadNamespace } from '../i18n.ts';
 import { ErrorNote, Loading } from '../components/Status.tsx';
 import { ArrivalChart, type Arrivals } from '../components/public/ArrivalChart.tsx';
 import { Breadcrumbs } from '../components/public/Breadcrumbs.tsx';
@@ -17,8 +17,14 @@ import { useDocumentTitle, useFocusOnNavigate } from '../components/public/focus
 import { rememberUnits } from '../components/public/unitNames.ts';
 import { discussionPath, enc, type Discussion, type Tally, type UnitPage } from '../components/public/types.ts';
 import '../components/public/public.css';
+import type { RecordCheck } from '../record/check.ts';
 
 type Unit = UnitPage['parent'];
+
+// The check of the public log and what it says are their own chunk (with the `record` catalog), loaded after the figures.
+const recordStatus = () => import('../record/RecordStatus.tsx');
+const RecordLine = lazy(() => recordStatus().then((m) => ({ default: m.RecordLine })));
+const RecordAlarm = lazy(() => recordStatus().then((m) => ({ default: m.RecordAlarm })));
 
 /** At most one announcement of changed figures this often; the latest figures are said when the pause ends. */
 const ANNOUNCE_EVERY_MS = 10_000;
@@ -38,6 +44,7 @@ export function Dashboard({ discussionId, unitId }: { discussionId: string; unit
   useEffect(() => {
     if (head.data) rememberUnits(discussionId, [head.data.parent, ...head.data.items]);
   }, [discussionId, head.data]);
+  const record = useRecordCheck(discussionId, open && unit !== undefined);
 
   if (disc.error)
     return (
@@ -69,10 +76,59 @@ export function Dashboard({ discussionId, unitId }: { discussionId: string; unit
       </>
     );
   if (!unit || !head.data) return <Loading />;
-  return <UnitDashboard key={unit.id} discussion={discussion} unit={unit} hasChildren={head.data.items.length > 0} />;
+  const recordProps = { result: record!, discussionId: discussion.id };
+  return (
+    <UnitDashboard
+      key={unit.id}
+      discussion={discussion}
+      unit={unit}
+      hasChildren={head.data.items.length > 0}
+      recordAlarm={record ? <Suspense fallback={null}><RecordAlarm {...recordProps} /></Suspense> : null}
+      recordLine={record ? <Suspense fallback={null}><RecordLine {...recordProps} /></Suspense> : null}
+    />
+  );
 }
 
-function UnitDashboard({ discussion, unit, hasChildren }: { discussion: Discussion; unit: Unit; hasChildren: boolean }) {
+/**
+ * Checks the discussion's public log in this browser (web/src/record/check.ts) once the figures are on screen: the check
+ * never holds the page up, and its code and words load only then.
+ */
+function useRecordCheck(discussionId: string, figuresShown: boolean): RecordCheck | undefined {
+  const [started, setStarted] = useState(false);
+  const [result, setResult] = useState<{ discussionId: string; check: RecordCheck } | undefined>(undefined);
+  if (figuresShown && !started) setStarted(true);
+  useEffect(() => {
+    if (!started) return;
+    let live = true;
+    const timer = setTimeout(() => {
+      Promise.all([import('../record/check.ts'), loadNamespace('record'), recordStatus()])
+        .then(([m]) => m.checkRecordOnce(discussionId))
+        .then(
+          (check) => live && setResult({ discussionId, check }),
+          (e: unknown) => live && setResult({ discussionId, check: { kind: 'unavailable', detail: String(e) } }),
+        );
+    }, 0);
+    return () => {
+      live = false;
+      clearTimeout(timer);
+    };
+  }, [discussionId, started]);
+  return result?.discussionId === discussionId ? result.check : undefined;
+}
+
+function UnitDashboard({
+  discussion,
+  unit,
+  hasChildren,
+  recordAlarm,
+  recordLine,
+}: {
+  discussion: Discussion;
+  unit: Unit;
+  hasChildren: boolean;
+  recordAlarm: ReactNode;
+  recordLine: ReactNode;
+}) {
   const { t } = useTranslation('public');
   const isRoot = unit.id === discussion.rootUnitId;
   const h1 = useRef<HTMLHeadingElement>(null);
@@ -103,8 +159,10 @@ function UnitDashboard({ discussion, unit, hasChildren }: { discussion: Discussi
           {announcement}
         </div>
       ) : null}
+      {recordAlarm}
       {error ? <ErrorNote error={error} /> : null}
       <DashboardBody discussion={discussion} unit={unit} tally={current} hasChildren={hasChildren} live={live ? { connected } : null} arrivals={hasChildren ? arrivals : null} />
+      {recordLine}
     </>
   );
 }

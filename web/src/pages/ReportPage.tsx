@@ -3,8 +3,10 @@
  * public pages' readers need not download. Implementation: web/src/components/report/ReportPages.tsx.
  */
 import { lazy } from 'react';
+import { loadNamespace } from '../i18n.ts';
 
-const pages = () => import('../components/report/ReportPages.tsx');
+// The pages say whether a report is signed and what its receipt proves: the `record` catalog comes with them.
+const pages = () => Promise.all([import('../components/report/ReportPages.tsx'), loadNamespace('record')]).then(([m]) => m);
 
 export const ReportPage = lazy(() => pages().then((m) => ({ default: m.ReportPage })));
 export const ReceiptPage = lazy(() => pages().then((m) => ({ default: m.ReceiptPage })));

@@ -519,6 +519,7 @@ export function AccountPage() {
   const named = open[0]?.id ?? discussions.data?.[0]?.id ?? null;
   const reports = open.filter((d) => d.reportingOpen);
   const mayReport = holds(session, 'secretary') || holds(session, 'committee') || holds(session, 'office');
+  const secretaryOf = [...new Set(session.grants.filter((g) => g.role === 'secretary' && g.unitId).map((g) => g.unitId!))];
   const status = member.data?.status;
 
   return (
@@ -544,6 +545,15 @@ export function AccountPage() {
             {reports.map((d) => (
               <li key={d.id}>
                 <Link href={`/d/${enc(d.id)}/report`}>{t('account.report', { title: d.title })}</Link>
+              </li>
+            ))}
+          </ul>
+        ) : null}
+        {secretaryOf.length > 0 ? (
+          <ul className="link-list">
+            {secretaryOf.map((u) => (
+              <li key={u}>
+                <Link href={`/account/keys/${enc(u)}`}>{t('account.signingKey', { unit: u })}</Link>
               </li>
             ))}
           </ul>

@@ -6,13 +6,16 @@
  * The derived result is previewed in words as the counts are typed, announced politely once typing pauses.
  * Sending carries an Idempotency-Key tied to the body, so a double tap or a retry after a lost answer stores one
  * version. What was typed is kept in this tab (sessionStorage) until it is accepted, so a sign-in round trip or a
- * reload loses nothing.
+ * reload loses nothing. When this browser holds the unit's active signing key (web/src/record), the report is signed
+ * with it; otherwise it rests on the office key — the form says which before sending.
  */
 import { useEffect, useId, useMemo, useRef, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { TFunction } from 'i18next';
 import { api, ApiError, useApi } from '../../api.ts';
 import { fmt } from '../../i18n.ts';
+import { holds, useSession } from '../../session.tsx';
+import { SignatureRefused, SigningNote, signatureFor, useSigningKey } from '../../record/ReportSigning.tsx';
 import { ErrorNote, Loading } from '../Status.tsx';
 import { useDebounced } from './hooks.ts';
 import {
@@ -122,6 +125,7 @@ type SendState =
   | { kind: 'idle' }
   | { kind: 'sending' }
   | { kind: 'conflict' }
+  | { kind: 'signatureRefused'; message: string }
   | { kind: 'failed'; error: ApiError | Error };
 
 function FormBody({
@@ -157,6 +161,8 @@ function FormBody({
   const lastKey = useRef<{ body: string; key: string } | null>(null);
   const summaryRef = useRef<HTMLDivElement>(null);
   const sendNoteRef = useRef<HTMLDivElement>(null);
+  const { session } = useSession();
+  const signing = useSigningKey(session?.accountId, unit.id);
 
   // Keep what was typed in this tab until it is accepted.
   useEffect(() => {
@@ -233,7 +239,7 @@ function FormBody({
     };
   };
 
-  const submit = async () => {
+  const submit = async (opts: { unsigned?: boolean } = {}) => {
     setSubmitted(true);
     if (sending.current) return;
     if (!checked.body || nothingChanged) {
@@ -248,10 +254,14 @@ function FormBody({
     sending.current = true;
     setSend({ kind: 'sending' });
     try {
+      // Ed25519 is deterministic: the same body signs the same, so a retry under the same key is the same request.
+      // An unsigned resend is another request than the signed one refused: it gets its own Idempotency-Key.
+      const key = await signing.settled();
+      const signature = key.kind === 'key' && !opts.unsigned ? await signatureFor(key.key, { ...body, discussionId: discussion.id }) : null;
       const accepted = await api<ReportAccepted>(`/discussions/${encodeURIComponent(discussion.id)}/reports`, {
         method: 'POST',
-        body,
-        headers: { 'Idempotency-Key': lastKey.current.key },
+        body: signature ? { ...body, signature } : body,
+        headers: { 'Idempotency-Key': `${lastKey.current.key}${key.kind === 'key' && !signature ? '-unsigned' : ''}` },
       });
       try {
         sessionStorage.removeItem(draftKey);
@@ -263,6 +273,8 @@ function FormBody({
     } catch (e) {
       if (e instanceof ApiError && e.code === 'version_conflict') {
         setSend({ kind: 'conflict' });
+      } else if (e instanceof ApiError && e.status === 400 && e.field === 'signature') {
+        setSend({ kind: 'signatureRefused', message: e.message });
       } else {
         if (e instanceof ApiError && e.status === 400 && e.field) {
           setServerProblem({ field: e.field, key: 'server', detail: e.message });
@@ -456,11 +468,14 @@ function FormBody({
           </div>
         ) : send.kind === 'failed' ? (
           <SendFailure error={send.error} />
+        ) : send.kind === 'signatureRefused' ? (
+          <SignatureRefused message={send.message} busy={sending.current} onSendUnsigned={() => void submit({ unsigned: true })} />
         ) : null}
       </div>
 
       <div className="actions" hidden={send.kind === 'conflict'}>
-        <button type="submit" className="submit" aria-describedby={send.kind === 'sending' ? `${prefix}-sending` : undefined}>
+        <SigningNote state={signing.state} unitId={unit.id} isSecretary={holds(session, 'secretary', unit.id)} id={`${prefix}-signing`} />
+        <button type="submit" className="submit" aria-describedby={`${prefix}-signing${send.kind === 'sending' ? ` ${prefix}-sending` : ''}`}>
           {current ? t('form.submitCorrection', { version: current.version + 1 }) : t('form.submit')}
         </button>
         <p role="status" id={`${prefix}-sending`} className="muted">

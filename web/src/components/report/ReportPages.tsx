@@ -14,6 +14,7 @@ import { useDocumentTitle } from './hooks.ts';
 import { AdoptedSentence, QuorumSentence, formatDay } from './Outcome.tsx';
 import { UnitPicker } from './UnitPicker.tsx';
 import { ReportForm } from './ReportForm.tsx';
+import { ReceiptRecord } from '../../record/ReceiptRecord.tsx';
 import { historyPath, unitPath, type Discussion, type ReportVersion, type UnitListing } from './types.ts';
 import './report.css';
 
@@ -223,6 +224,7 @@ export function ReceiptPage({ discussionId, unitId, version }: { discussionId: s
             ) : null}
           </dd>
         </dl>
+        <ReceiptRecord discussionId={discussionId} unitId={unitId} version={v.version} resolutionSha256={v.resolutionSha256} accountId={session?.accountId} />
         <ul className="link-list no-print">
           <li>
             <Link href={`/d/${enc(discussionId)}/u/${enc(unitId)}`}>{t('receipt.dashboard', { unit: name })}</Link>
