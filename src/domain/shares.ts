@@ -35,6 +35,12 @@ export function describeTally(t: TallyCounts, d: Pick<DiscussionDefinition, 'que
     { key: 'coverage.members', label: 'members in reporting units, of all voting members', numerator: t.membersReported, denominator: t.membersTotal },
     { key: 'turnout', label: 'turnout: present at meetings, of members in reporting units', numerator: t.present, denominator: t.membersReported },
     { key: 'quorate', label: 'quorate meetings, of reports', numerator: t.unitsQuorate, denominator: t.unitsReported },
+    {
+      key: 'officeSigned',
+      label: "reports resting on the office's signature (paper minutes, or sent without the unit's own key), of reports",
+      numerator: t.unitsOfficeSigned ?? 0,
+      denominator: t.unitsReported,
+    },
   ];
   const questions = d.questions.map((q) => {
     const qt = t.questions[q.id];

@@ -11,7 +11,7 @@ import type { Discussion, Tally } from './types.ts';
 
 /** A withheld tally carries only coverage; the rest reads as zero for describeTally but is never shown. */
 function counts(t: Tally): TallyCounts {
-  return { ...t, present: t.present ?? 0, unitsQuorate: t.unitsQuorate ?? 0, questions: t.questions ?? {} };
+  return { ...t, present: t.present ?? 0, unitsQuorate: t.unitsQuorate ?? 0, unitsOfficeSigned: t.unitsOfficeSigned ?? 0, questions: t.questions ?? {} };
 }
 
 function byKey(shares: Share[]): Map<string, Share> {
@@ -21,7 +21,7 @@ function byKey(shares: Share[]): Map<string, Share> {
 export function CoverageFigures({ tally, withheld }: { tally: Tally; withheld: boolean }) {
   const { t } = useTranslation('public');
   const overall = byKey(describeTally(counts(tally), { questions: [] }).overall);
-  const show = withheld ? ['coverage.units', 'coverage.members'] : ['coverage.units', 'coverage.members', 'turnout', 'quorate'];
+  const show = withheld ? ['coverage.units', 'coverage.members', 'officeSigned'] : ['coverage.units', 'coverage.members', 'turnout', 'quorate', 'officeSigned'];
   return (
     <div className="grid pub-figures">
       {show.map((k) => {
