@@ -372,9 +372,10 @@ export function registerWitnessCommands(program: Command): void {
     .requiredOption('--name <name>', 'the witness name, e.g. witness.example.org/w1')
     .requiredOption('--out <file>', 'where to write the private key (mode 0600; an existing file is never overwritten)')
     .action((opts: { name: string; out: string }) => keygen(opts));
+  // `serve` is the default: `plenum witness --log URL --key FILE` runs a witness.
   witness
-    .command('serve')
-    .description('serve POST /add-checkpoint (c2sp.org/tlog-witness) for the logs given')
+    .command('serve', { isDefault: true })
+    .description('serve POST /add-checkpoint (c2sp.org/tlog-witness) for the logs given (the default: plenum witness --log URL --key FILE)')
     .option('--log <url>', "a log's prefix, e.g. http://host:3000/log/d1924 (repeat for several logs)", collect)
     .option(
       '--vkey <vkey>',
@@ -382,7 +383,7 @@ export function registerWitnessCommands(program: Command): void {
       collect,
     )
     .requiredOption('--key <file>', 'the witness key file (from plenum witness keygen)')
-    .requiredOption('--state <file>', 'the state file: the latest cosigned size and root per log (created if missing; never delete it)')
+    .option('--state <file>', 'the state file: the latest cosigned size and root per log (created if missing; never delete it)', 'witness-state.json')
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--port <n>', 'port to listen on', '3100')
     .action((opts: { log?: string[]; key: string; state: string; vkey?: string[]; host: string; port: string }) =>

@@ -38,16 +38,21 @@ describe('plenum bench', () => {
     }) as typeof process.stdout.write);
     const exitCodeBefore = process.exitCode;
 
-    await runBench({ units: 300, json: true });
+    // A small record for plenum verify; the web part (Chromium on the full demo) is left to `npm run bench`.
+    await runBench({ units: 300, json: true, web: false, recordReports: 2_000 });
 
     vi.restoreAllMocks();
     expect(process.exitCode).toBe(exitCodeBefore);
     const lines = out.trimEnd().split('\n');
-    const parsed = JSON.parse(lines.at(-1)!) as Record<string, EngineFigures | null>;
-    expect(Object.keys(parsed).sort()).toEqual(['postgres', 'sqlite']);
+    const parsed = JSON.parse(lines.at(-1)!) as { sqlite: EngineFigures | null; postgres: EngineFigures | null; rawEd25519VerifyPerSec: number; verify: Record<string, number> | null; web: unknown };
+    expect(Object.keys(parsed).sort()).toEqual(['postgres', 'rawEd25519VerifyPerSec', 'sqlite', 'verify', 'web']);
     expectFigures(parsed.sqlite);
     if (withPostgres) expectFigures(parsed.postgres);
     else expect(parsed.postgres).toBeNull();
+    expect(parsed.web).toBeNull();
+    expect(parsed.rawEd25519VerifyPerSec).toBeGreaterThan(0);
+    expect(parsed.verify).toMatchObject({ reports: 2_000, reportsPerSec: expect.any(Number), ratioPerCoreToRawVerify: expect.any(Number) });
+    for (const key of ['ingestLoggedPerSec', 'ingestUnloggedPerSec'] as const) expect(parsed.sqlite![key]).toBeGreaterThan(0);
 
     // The readable table came first, with its correctness checks passed.
     expect(out).toContain('members CSV import, rows/s');
@@ -55,5 +60,7 @@ describe('plenum bench', () => {
     expect(out).toContain('ratio: naive recount ms ÷ tally p99 (root) ms');
     expect(out).not.toContain('MISMATCH');
     expect(out).toMatch(/recountTally\(root\) = getTally\(root\)\s+OK/);
+    expect(out).toContain('ratio: with the log ÷ without');
+    expect(out).toMatch(/every check passed \(the record is sound\)\s+OK/);
   }, 180_000);
 });
