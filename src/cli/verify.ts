@@ -13,7 +13,17 @@ import { readFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { CommanderError, type Command } from 'commander';
-import { checkSignaturesHere, verifyRecord, VerifyUsageError, type ProgressBar, type SignatureChecker, type SignatureJob, type VerifyReport } from '../log/verify.ts';
+import {
+  checkSignaturesHere,
+  verifyRecord,
+  VerifyUsageError,
+  type BundleCheck,
+  type EntryPool,
+  type ProgressBar,
+  type SignatureChecker,
+  type SignatureJob,
+  type VerifyReport,
+} from '../log/verify.ts';
 import { CliExit, progressBar } from './io.ts';
 import { recordSource } from './record-source.ts';
 
@@ -25,6 +35,54 @@ export const SIGNATURE_BATCH = 2000;
  * threads started for the call and ended after it.
  */
 export function workerSignatureChecker(workers: number, batchSize = SIGNATURE_BATCH): SignatureChecker {
+  return Object.assign(checkOnWorkers(workers, batchSize), { entryPool: () => workerEntryPool(workers) });
+}
+
+/**
+ * `workers` threads checking entry bundles (`checkBundle` of src/log/verify.ts) as they are read: each bundle goes to
+ * the thread with the fewest waiting, and keys found elsewhere are sent to every thread.
+ */
+export function workerEntryPool(workers: number): EntryPool {
+  type Pending = { resolve: (c: BundleCheck) => void; reject: (e: Error) => void };
+  const threads = Array.from({ length: Math.max(1, workers) }, () => {
+    const worker = new Worker(WORKER_URL, { workerData: { plenumVerify: true, entries: true } });
+    const pending = new Map<number, Pending>();
+    let closing = false;
+    const fail = (e: Error) => {
+      for (const p of pending.values()) p.reject(e);
+      pending.clear();
+    };
+    worker.on('message', (m: { id: number; check: BundleCheck }) => {
+      const p = pending.get(m.id);
+      pending.delete(m.id);
+      p?.resolve(m.check);
+    });
+    worker.on('error', fail);
+    worker.on('exit', (code) => {
+      if (!closing) fail(new Error(`an entry worker stopped (exit code ${code}) before its bundles were checked`));
+    });
+    return { worker, pending, close: () => ((closing = true), worker.terminate()) };
+  });
+  let nextId = 0;
+  return {
+    check(bytes, first, width) {
+      const t = threads.reduce((a, b) => (b.pending.size < a.pending.size ? b : a));
+      const id = nextId++;
+      return new Promise<BundleCheck>((resolve, reject) => {
+        t.pending.set(id, { resolve, reject });
+        t.worker.postMessage({ kind: 'bundle', id, bytes, first, width });
+      });
+    },
+    addKeys(keys) {
+      for (const t of threads) t.worker.postMessage({ kind: 'keys', keys });
+    },
+    async close() {
+      await Promise.all(threads.map((t) => t.close()));
+    },
+  };
+}
+
+function checkOnWorkers(workers: number, batchSize: number): SignatureChecker {
   return async (jobs, progress) => {
     const batches: SignatureJob[][] = [];
     for (let i = 0; i < jobs.length; i += batchSize) batches.push(jobs.slice(i, i + batchSize));

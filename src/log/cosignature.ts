@@ -14,11 +14,11 @@
  */
 import { createHash, verify, type KeyObject } from 'node:crypto';
 import { parseCheckpoint } from './checkpoint.ts';
+import { EM_DASH_PREFIX, parseSignatureLine } from './note-format.ts';
 import { decodeBase64, formatTypedVerifierKey, hex8, isValidKeyName, NoteError, openNote, parseTypedVerifierKey, type Signer } from './note.ts';
 
 export const COSIGNATURE_V1 = 0x04;
 const HEADER = 'cosignature/v1\n';
-const EM_DASH_PREFIX = '\u2014 ';
 const SIGNATURE_SIZE = 4 + 8 + 64;
 
 export interface CosignatureVerifier {
@@ -138,11 +138,8 @@ export function openCosignatures(
   const lines = note.slice(text.length + 1, -1).split('\n');
   const found: Cosignature[] = [];
   for (const line of lines) {
-    const rest = line.slice(EM_DASH_PREFIX.length);
-    const space = rest.lastIndexOf(' ');
-    const name = rest.slice(0, space);
-    const blob = Buffer.from(decodeBase64(rest.slice(space + 1), `the signature of ${name}`));
-    const v = cosigners.find((c) => c.name === name && c.id === blob.readUInt32BE(0));
+    const { name, id } = parseSignatureLine(line); // openNote has read every line already
+    const v = cosigners.find((c) => c.name === name && c.id === id);
     if (v) found.push(openCosignature(text, line, v));
   }
   return found;

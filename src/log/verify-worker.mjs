@@ -1,10 +1,12 @@
-// Report signatures for `plenum verify`, checked in a worker thread (src/cli/verify.ts starts one per core). Plain
-// JavaScript on node:crypto only, so the worker starts without the TypeScript loader.
+// The worker threads of `plenum verify` (src/cli/verify.ts starts one per core). Two kinds of work:
 //
-// Each message is a batch: { id, items: [{ index, statement: Uint8Array, signature: Uint8Array, key: string }] }, key
-// being the base64 of the signer's 32-byte Ed25519 public key (already checked for small order and canonical encoding
-// by the main thread when the key entry was read). Answers { id, bad: [index, …] }: the items whose signature does not
-// verify. One KeyObject per key for the worker's lifetime (creating it is the costly part).
+// - entry bundles: { kind: 'bundle', id, bytes, first, width } → { id, check }, `check` being checkBundle's answer
+//   (src/log/verify.ts: decoded, leaf-hashed, parsed, report signatures verified with the keys known). The TypeScript
+//   is loaded through tsx's ESM loader, registered here (a worker does not inherit the main thread's loader), on the
+//   first bundle. { kind: 'keys', keys: [[keyId, base64 public key], …] } adds keys the other threads found.
+// - signature batches: { id, items: [{ index, statement, signature, key }] } → { id, bad: [index, …] }, `key` the
+//   base64 of the signer's 32-byte Ed25519 public key (already checked for small order and canonical encoding by the
+//   main thread when the key entry was read). Plain node:crypto, no loader. One KeyObject per key for the worker's life.
 import { createPublicKey, verify } from 'node:crypto';
 import { parentPort, workerData } from 'node:worker_threads';
 
@@ -34,6 +36,37 @@ function checkBatch(batch) {
   return { id: batch.id, bad };
 }
 
+let entryChecks;
+function loadEntryChecks() {
+  entryChecks ??= (async () => {
+    const { register } = await import('tsx/esm/api');
+    register();
+    const verifyModule = await import('./verify.ts');
+    return { checkBundle: verifyModule.checkBundle, ring: new verifyModule.KeyRing() };
+  })();
+  return entryChecks;
+}
+
 if (parentPort && workerData?.plenumVerify) {
-  parentPort.on('message', (batch) => parentPort.postMessage(checkBatch(batch)));
+  // Messages are handled in order: a bundle waits for the loader, and keys sent after it wait for it too.
+  let queue = Promise.resolve();
+  if (workerData.entries) void loadEntryChecks();
+  parentPort.on('message', (m) => {
+    if (m.kind === 'bundle' || m.kind === 'keys') {
+      queue = queue.then(async () => {
+        const { checkBundle, ring } = await loadEntryChecks();
+        if (m.kind === 'keys') {
+          for (const [id, key] of m.keys) ring.learn(id, key);
+          return;
+        }
+        const check = checkBundle(m.bytes, m.first, m.width, ring);
+        parentPort.postMessage({ id: m.id, check }, check.ok ? [check.leaves.buffer] : []);
+      });
+      queue.catch((e) => {
+        throw e;
+      });
+    } else {
+      parentPort.postMessage(checkBatch(m));
+    }
+  });
 }

@@ -32,7 +32,7 @@ import { openCosignature, parseCosignatureVerifierKey, type CosignatureVerifier 
 import { joinRollParts, parseEntry, type DiscussionEntry, type Entry, type KeyEntry, type ReportEntry, type RollEntry } from './entries.ts';
 import { emptyRoot, equalHashes, HASH_SIZE, leafHash, merkleRoot, type Hash } from './merkle.ts';
 import { checkEd25519PublicKey, hex8, parseVerifierKey, type Verifier } from './note.ts';
-import { reportStatementBytes, signingKeyId } from './signing.ts';
+import { REPORT_STATEMENT_CONTEXT, reportStatementBytes, signingKeyId } from './signing.ts';
 import { entryBundlePath, decodeBundle, TILE_WIDTH, tileCoords, VerifiedTiles, type TileCoord } from './tiles.ts';
 import { MerkleTree } from './tree.ts';
 
@@ -66,8 +66,115 @@ export interface SignatureJob {
   publicKey: Uint8Array;
 }
 
-/** Checks signatures; resolves to the log indexes whose signature does not verify. `progress` gets the count done. */
-export type SignatureChecker = (jobs: readonly SignatureJob[], progress: (done: number) => void) => Promise<number[]>;
+/**
+ * Checks signatures; resolves to the log indexes whose signature does not verify. `progress` gets the count done. A
+ * checker may also offer `entryPool`: threads that check whole entry bundles (see `checkBundle`) as they are read.
+ */
+export type SignatureChecker = ((jobs: readonly SignatureJob[], progress: (done: number) => void) => Promise<number[]>) & { entryPool?: () => EntryPool };
+
+/** Threads running `checkBundle` (src/cli/verify.ts): the bundle's bytes in, its `BundleCheck` out. */
+export interface EntryPool {
+  check(bytes: Uint8Array, first: number, width: number): Promise<BundleCheck>;
+  /** Keys (id → base64 public key) named by key entries elsewhere in the log, for the threads' signature checks. */
+  addKeys(keys: ReadonlyArray<readonly [string, string]>): void;
+  close(): Promise<void>;
+}
+
+/**
+ * One entry bundle checked on its own (step 5's decoding, 6's leaf hashes, 8's parsing, and 10's signatures where the
+ * key the report names is known): `leaves` the entries' leaf hashes end to end; `entries` each parsed entry or the
+ * message it was refused with; `signatures` [index, base64 public key used, verified] for the reports checked against
+ * the key their keyId names — the walk later accepts a verdict only if that key is the one valid at the position;
+ * `keys` [keyId, public key] of the bundle's key entries. */
+export type BundleCheck =
+  | { ok: false; malformed: string }
+  | { ok: false; count: number }
+  | { ok: true; leaves: Uint8Array; entries: Array<Entry | string>; signatures: Array<[number, string, boolean]>; keys: Array<[string, string]> };
+
+/** Keys by id, as `checkBundle` learns them from key entries (the first public key seen for an id is kept). */
+export class KeyRing {
+  private readonly keys = new Map<string, { text: string; key: KeyObject | null }>();
+  learn(keyId: string, publicKey: string): boolean {
+    if (this.keys.has(keyId)) return false;
+    let key: KeyObject | null = null;
+    try {
+      const raw = Buffer.from(publicKey, 'base64');
+      if (raw.length === 32) key = createPublicKey({ key: Buffer.concat([SPKI_ED25519_PREFIX, raw]), format: 'der', type: 'spki' });
+    } catch {
+      key = null;
+    }
+    this.keys.set(keyId, { text: publicKey, key });
+    return true;
+  }
+  get(keyId: string): { text: string; key: KeyObject | null } | undefined {
+    return this.keys.get(keyId);
+  }
+}
+
+const STATEMENT_CONTEXT = new TextEncoder().encode(REPORT_STATEMENT_CONTEXT);
+
+/**
+ * A parsed report's statement bytes, cut from its canonical bytes: the statement is the canonical JSON without
+ * `signature` and `submittedAt`, which are adjacent members of a report entry (sorted keys; no other member sorts
+ * between them), preceded by string and number members only — so the first `,"signature":…,"submittedAt":…` outside a
+ * string is theirs, and a raw `,"` cannot occur inside a JSON string. The same bytes as `reportStatementBytes(entry)`.
+ */
+export function statementFromEntryBytes(bytes: Uint8Array, e: ReportEntry): Uint8Array {
+  const members = Buffer.from(`,"signature":${JSON.stringify(e.signature)},"submittedAt":${JSON.stringify(e.submittedAt)}`);
+  const at = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).indexOf(members);
+  if (at < 0) return reportStatementBytes(e);
+  const out = new Uint8Array(STATEMENT_CONTEXT.length + bytes.length - members.length);
+  out.set(STATEMENT_CONTEXT, 0);
+  out.set(bytes.subarray(0, at), STATEMENT_CONTEXT.length);
+  out.set(bytes.subarray(at + members.length), STATEMENT_CONTEXT.length + at);
+  return out;
+}
+
+/**
+ * Checks one entry bundle holding entries `first` … `first + width − 1`, on its own: decodes it, hashes every entry,
+ * parses every entry, and verifies each report's signature with the key its keyId names in `ring` (learning the keys of
+ * the bundle's own key entries first come, first kept). Pure apart from the crypto; runs in a worker or in this thread.
+ */
+export function checkBundle(bytes: Uint8Array, first: number, width: number, ring: KeyRing): BundleCheck {
+  let decoded: Uint8Array[];
+  try {
+    decoded = decodeBundle(bytes);
+  } catch (e) {
+    return { ok: false, malformed: (e as Error).message };
+  }
+  if (decoded.length !== width) return { ok: false, count: decoded.length };
+  const leaves = new Uint8Array(width * HASH_SIZE);
+  const entries: Array<Entry | string> = [];
+  const signatures: Array<[number, string, boolean]> = [];
+  const keys: Array<[string, string]> = [];
+  decoded.forEach((bytes, k) => {
+    leaves.set(leafHash(bytes), k * HASH_SIZE);
+    let e: Entry;
+    try {
+      e = parseEntry(bytes);
+    } catch (err) {
+      entries.push((err as Error).message);
+      return;
+    }
+    entries.push(e);
+    if (e.type === 'key' && e.action !== 'revoke') {
+      keys.push([e.keyId, e.publicKey]);
+      ring.learn(e.keyId, e.publicKey);
+    } else if (e.type === 'report') {
+      const known = ring.get(e.keyId);
+      if (!known) return;
+      let ok = false;
+      try {
+        const signature = Buffer.from(e.signature, 'base64');
+        ok = known.key !== null && signature.length === 64 && verifySignature(null, statementFromEntryBytes(bytes, e), known.key, signature);
+      } catch {
+        ok = false;
+      }
+      signatures.push([first + k, known.text, ok]);
+    }
+  });
+  return { ok: true, leaves, entries, signatures, keys };
+}
 
 export type ProgressBar = { update: (done: number, total: number) => void; stop: () => void };
 
@@ -213,6 +320,8 @@ interface RegisteredKey {
   keyId: string;
   unitId: string;
   publicKey: Uint8Array;
+  /** Its base64, as the key entry has it. */
+  publicKeyText: string;
   /** The entry that registered it. */
   at: number;
   /** The entry that revoked or replaced it (null: still valid). */
@@ -315,40 +424,83 @@ export async function verifyRecord(opts: VerifyOptions): Promise<VerifyReport> {
     problem('tally', `tallies.json accounts for ${logSize} entries, but the checkpoint covers only ${cp.size}${retries ? ` (read ${retries + 1} times, ${(opts.retryDelayMs ?? 1000) / 1000} s apart)` : ''}`);
   }
 
-  // 3. Every bundle and tile of the checkpoint's size; the tree rebuilt from the entries.
+  // 3. Every bundle and tile of the checkpoint's size, each bundle checked as it arrives (decoded, hashed, parsed, its
+  // reports' signatures verified where the key is known: `checkBundle`) on the entry threads if there are any, else
+  // here; then the tree rebuilt from the entries' leaf hashes.
   const size = cp.size;
   const bundleCount = Math.ceil(size / TILE_WIDTH);
   const coords = tileCoords(size);
-  const download = progress('downloading');
-  let downloaded = 0;
-  const tick = () => download.update(++downloaded, bundleCount + coords.length);
+  const reading = progress('reading and checking entries');
+  let entriesDone = 0;
+  let tilesRead = 0;
+  const tick = () => reading.update(entriesDone + tilesRead, size + coords.length);
   const limit = source.concurrency ?? 1;
-  const [bundles, tiles] = await Promise.all([
-    mapLimit(Array.from({ length: bundleCount }, (_, i) => i), limit, (i) => read(entryBundlePath(i, Math.min(TILE_WIDTH, size - i * TILE_WIDTH))), tick),
-    mapLimit(coords, limit, (t) => read(t.path), tick),
-  ]).finally(() => download.stop());
-  figures.bundlesRead = bundles.filter((b) => b !== null).length;
+  const ring = new KeyRing();
+  const checks = new Array<BundleCheck | null>(bundleCount).fill(null);
+  const pool = bundleCount > 0 ? opts.checkSignatures?.entryPool?.() : undefined;
+  const learnKeys = (c: BundleCheck) => {
+    if (!c.ok) return;
+    const fresh = c.keys.filter(([id, key]) => ring.learn(id, key));
+    if (fresh.length && pool) pool.addKeys(fresh);
+  };
+  // Bundle 0 first (it holds the office key, which signs most reports), the rest once its keys are known.
+  let firstChecked: () => void = () => undefined;
+  const firstDone = new Promise<void>((resolve) => (firstChecked = resolve));
+  const checkOne = async (i: number, bytes: Uint8Array | null) => {
+    const width = Math.min(TILE_WIDTH, size - i * TILE_WIDTH);
+    if (bytes) {
+      if (i > 0) await firstDone;
+      const c = pool ? await pool.check(bytes, i * TILE_WIDTH, width) : checkBundle(bytes, i * TILE_WIDTH, width, ring);
+      learnKeys(c);
+      checks[i] = c;
+    }
+    entriesDone += width;
+    tick();
+  };
+  const [, tiles] = await Promise.all([
+    mapLimit(Array.from({ length: bundleCount }, (_, i) => i), limit, async (i) => {
+      const bytes = await read(entryBundlePath(i, Math.min(TILE_WIDTH, size - i * TILE_WIDTH)));
+      if (bytes) figures.bundlesRead++;
+      if (i > 0) return checkOne(i, bytes);
+      await checkOne(i, bytes).finally(firstChecked);
+    }),
+    mapLimit(coords, limit, (t) => read(t.path), () => {
+      tilesRead++;
+      tick();
+    }),
+  ]).finally(() => {
+    reading.stop();
+    return pool?.close();
+  });
 
-  // Filled (not sparse), so every later pass over the entries sees the missing ones.
-  const entries = Array.from<Uint8Array | undefined>({ length: size });
-  bundles.forEach((bytes, i) => {
+  // The leaf hashes (null: the entry is missing) and the parsed entries, in index order.
+  const leaves = Array.from<Hash | undefined>({ length: size });
+  const parsed: Array<Entry | undefined> = Array.from({ length: size });
+  const parseProblems: string[] = [];
+  const workerVerdicts = new Map<number, { key: string; ok: boolean }>();
+  checks.forEach((c, i) => {
     const width = Math.min(TILE_WIDTH, size - i * TILE_WIDTH);
     const path = entryBundlePath(i, width);
     const span = range(i * TILE_WIDTH, i * TILE_WIDTH + width);
-    if (!bytes) return problem('tree', `entry bundle ${path} is missing: ${span} cannot be read`);
-    let decoded: Uint8Array[];
-    try {
-      decoded = decodeBundle(bytes);
-    } catch (e) {
-      return problem('tree', `entry bundle ${path} is malformed (${(e as Error).message}): ${span} cannot be read`);
+    if (!c) return problem('tree', `entry bundle ${path} is missing: ${span} cannot be read`);
+    if (!c.ok) {
+      return 'malformed' in c
+        ? problem('tree', `entry bundle ${path} is malformed (${c.malformed}): ${span} cannot be read`)
+        : problem('tree', `entry bundle ${path} holds ${c.count} entries, not ${width}: ${span} cannot be read`);
     }
-    if (decoded.length !== width) return problem('tree', `entry bundle ${path} holds ${decoded.length} entries, not ${width}: ${span} cannot be read`);
-    decoded.forEach((e, k) => (entries[i * TILE_WIDTH + k] = e));
+    c.entries.forEach((e, k) => {
+      const index = i * TILE_WIDTH + k;
+      leaves[index] = c.leaves.subarray(k * HASH_SIZE, (k + 1) * HASH_SIZE);
+      if (typeof e === 'string') parseProblems.push(`entry ${index}: ${e}`);
+      else parsed[index] = e;
+    });
+    for (const [index, key, ok] of c.signatures) workerVerdicts.set(index, { key, ok });
+    checks[i] = null;
   });
-  const complete = bundles.every((b, i) => b !== null && entries[i * TILE_WIDTH] !== undefined);
-  figures.entries = entries.filter((e) => e !== undefined).length;
+  const complete = leaves.every((l) => l !== undefined);
+  figures.entries = leaves.filter((l) => l !== undefined).length;
 
-  const tree = complete ? rebuildTree(entries as Uint8Array[]) : undefined;
+  const tree = complete ? rebuildTree(leaves as Hash[]) : undefined;
   const served = new Map<string, Uint8Array>();
   coords.forEach((t, i) => {
     const bytes = tiles[i];
@@ -359,7 +511,7 @@ export async function verifyRecord(opts: VerifyOptions): Promise<VerifyReport> {
   const treeMatches = tree !== undefined && equalHashes(tree.root(size), cp.root);
   if (!tree) problem('tree', `the tree cannot be rebuilt: the bundles do not hold the checkpoint's ${size} entries`);
   else if (!treeMatches) {
-    problem('tree', `the root rebuilt from the ${size} entries (${b64(tree.root(size))}) is not the checkpoint's root (${b64(cp.root)})${whereEntriesDiffer(entries, served, size, cp.root)}`);
+    problem('tree', `the root rebuilt from the ${size} entries (${b64(tree.root(size))}) is not the checkpoint's root (${b64(cp.root)})${whereEntriesDiffer(leaves as Hash[], served, size, cp.root)}`);
   }
   if (tree) compareTiles(tree, size, coords, served, problem);
 
@@ -368,17 +520,9 @@ export async function verifyRecord(opts: VerifyOptions): Promise<VerifyReport> {
     checkConsistency(opts.previousCheckpoint, logKey, cp, treeMatches ? tree : undefined, served, problem);
   }
 
-  // 5. Parse every entry and walk the log.
-  const parsed: Array<Entry | undefined> = entries.map((bytes, i) => {
-    if (!bytes) return undefined;
-    try {
-      return parseEntry(bytes);
-    } catch (e) {
-      problem('entry', `entry ${i}: ${(e as Error).message}`);
-      return undefined;
-    }
-  });
-  const walk = walkLog(parsed, logSize ?? size, problem);
+  // 5. Every entry parsed (above), and the log walked.
+  for (const m of parseProblems) problem('entry', m);
+  const walk = walkLog(parsed, logSize ?? size, problem, workerVerdicts);
   figures.reports = walk.reports;
   figures.keys = walk.keys;
   figures.units = walk.roll?.size ?? 0;
@@ -400,16 +544,17 @@ export async function verifyRecord(opts: VerifyOptions): Promise<VerifyReport> {
     figures.cosignaturesVerified = Math.max(figures.cosignaturesVerified, verified);
   }
 
-  // 6. Signatures.
+  // 6. Signatures: the verdicts of the entry checks where the key they used is the one valid at the position, the rest
+  // (a key not yet known when the bundle was checked, or a different key under the same id) checked now.
   const signing = progress('signatures');
   try {
     const check = opts.checkSignatures ?? checkSignaturesHere;
-    const bad = new Set(await check(walk.jobs, (done) => signing.update(done, walk.jobs.length)));
-    figures.signaturesChecked = walk.jobs.length;
-    for (const job of walk.jobs) {
-      if (!bad.has(job.index)) continue;
-      const r = parsed[job.index] as ReportEntry;
-      problem('signature', `entry ${job.index}: the signature of unit ${r.unitId}'s report version ${r.version} by key ${r.keyId} does not verify`);
+    const bad = new Set(walk.jobs.length ? await check(walk.jobs, (done) => signing.update(done, walk.jobs.length)) : []);
+    figures.signaturesChecked = walk.signed.length;
+    for (const index of walk.signed) {
+      if (!bad.has(index) && !walk.badSignatures.has(index)) continue;
+      const r = parsed[index] as ReportEntry;
+      problem('signature', `entry ${index}: the signature of unit ${r.unitId}'s report version ${r.version} by key ${r.keyId} does not verify`);
     }
   } finally {
     signing.stop();
@@ -503,9 +648,9 @@ function checkWitnesses(note: string, witnesses: readonly CosignatureVerifier[],
   return verified;
 }
 
-function rebuildTree(entries: readonly Uint8Array[]): MerkleTree {
+function rebuildTree(leaves: readonly Hash[]): MerkleTree {
   const tree = new MerkleTree();
-  for (const e of entries) tree.append(leafHash(e));
+  for (const l of leaves) tree.append(l);
   return tree;
 }
 
@@ -513,7 +658,7 @@ function rebuildTree(entries: readonly Uint8Array[]): MerkleTree {
  * When the rebuilt root is wrong: if the served tiles prove against the checkpoint's root, they say which entry is not
  * the one the checkpoint covers (the first whose leaf hash differs from the level-0 tile's).
  */
-function whereEntriesDiffer(entries: ReadonlyArray<Uint8Array | undefined>, served: ReadonlyMap<string, Uint8Array>, size: number, root: Hash): string {
+function whereEntriesDiffer(entryLeaves: readonly Hash[], served: ReadonlyMap<string, Uint8Array>, size: number, root: Hash): string {
   let proved: VerifiedTiles;
   try {
     proved = new VerifiedTiles(size, served, root);
@@ -523,7 +668,7 @@ function whereEntriesDiffer(entries: ReadonlyArray<Uint8Array | undefined>, serv
   }
   const leaves = proved.leafHashes();
   for (let i = 0; i < size; i++) {
-    if (!equalHashes(leafHash(entries[i]!), leaves[i]!)) {
+    if (!equalHashes(entryLeaves[i]!, leaves[i]!)) {
       return `; the hash tiles agree with the checkpoint, and entry ${i} is the first that is not the entry they cover (in bundle ${entryBundlePath(Math.floor(i / TILE_WIDTH), Math.min(TILE_WIDTH, size - Math.floor(i / TILE_WIDTH) * TILE_WIDTH))})`;
     }
   }
@@ -599,13 +744,22 @@ interface Walk {
   roll: Map<string, UnitOnRoll> | undefined;
   /** Each unit's current report among entries 0 … logSize − 1, and whether the office's key signed it. */
   current: Map<string, { entry: ReportEntry; officeSigned: boolean }>;
+  /** The signatures still to check. */
   jobs: SignatureJob[];
+  /** Every report whose key was valid at its position, in index order; those the entry checks found bad. */
+  signed: number[];
+  badSignatures: Set<number>;
   reports: number;
   keys: number;
 }
 
-function walkLog(parsed: ReadonlyArray<Entry | undefined>, logSize: number, problem: (k: ProblemKind, m: string) => void): Walk {
-  const walk: Walk = { definition: undefined, roll: undefined, current: new Map(), jobs: [], reports: 0, keys: 0 };
+function walkLog(
+  parsed: ReadonlyArray<Entry | undefined>,
+  logSize: number,
+  problem: (k: ProblemKind, m: string) => void,
+  verdicts: ReadonlyMap<number, { key: string; ok: boolean }> = new Map(),
+): Walk {
+  const walk: Walk = { definition: undefined, roll: undefined, current: new Map(), jobs: [], signed: [], badSignatures: new Set(), reports: 0, keys: 0 };
   const bad = (i: number, m: string) => problem('structure', `entry ${i}: ${m}`);
   const first = parsed[0];
   if (parsed.length === 0) {
@@ -653,7 +807,7 @@ function walkLog(parsed: ReadonlyArray<Entry | undefined>, logSize: number, prob
       return bad(i, `key ${e.keyId} is refused: ${(err as Error).message}`);
     }
     if (signingKeyId(publicKey) !== e.keyId) return bad(i, `the key id ${e.keyId} is not that of its public key (${signingKeyId(publicKey)})`);
-    const k: RegisteredKey = { keyId: e.keyId, unitId: e.unitId, publicKey, at: i, endedAt: null };
+    const k: RegisteredKey = { keyId: e.keyId, unitId: e.unitId, publicKey, publicKeyText: e.publicKey, at: i, endedAt: null };
     keys.set(e.keyId, k);
     walk.keys++;
   };
@@ -736,7 +890,13 @@ function walkLog(parsed: ReadonlyArray<Entry | undefined>, logSize: number, prob
           if (unit && key.unitId !== e.unitId && !ancestorsOf(e.unitId).has(key.unitId)) {
             bad(i, `${who} is signed by key ${e.keyId} of unit ${key.unitId}, which is neither that unit nor above it`);
           }
-          walk.jobs.push({ index: i, statement: reportStatementBytes(e), signature: new Uint8Array(Buffer.from(e.signature, 'base64')), publicKey: key.publicKey });
+          walk.signed.push(i);
+          const verdict = verdicts.get(i);
+          if (verdict && verdict.key === key.publicKeyText) {
+            if (!verdict.ok) walk.badSignatures.add(i);
+          } else {
+            walk.jobs.push({ index: i, statement: reportStatementBytes(e), signature: new Uint8Array(Buffer.from(e.signature, 'base64')), publicKey: key.publicKey });
+          }
         }
         if (i < logSize && unit) walk.current.set(e.unitId, { entry: e, officeSigned: officeKeys.has(e.keyId) });
         break;

@@ -13,7 +13,7 @@ import { sql } from 'kysely';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { exportRecord } from '../../src/cli/export.ts';
 import { CliExit } from '../../src/cli/io.ts';
-import { registerVerifyCommand, runVerify, workerSignatureChecker, type VerifyCommandOptions } from '../../src/cli/verify.ts';
+import { registerVerifyCommand, runVerify, workerEntryPool, workerSignatureChecker, type VerifyCommandOptions } from '../../src/cli/verify.ts';
 import { DEMO_DISCUSSION_ID, loadDemo } from '../../src/demo/load-demo.ts';
 import type { ReportInput } from '../../src/domain/report.ts';
 import { canonicalBytes } from '../../src/log/canonical.ts';
@@ -110,6 +110,10 @@ describe.each(ENGINES)('plenum export and verify on %s', (engine) => {
     expect(plain.err.join('\n')).toMatch(/WARNING: no --vkey given.*vouches for itself/);
     expect(plain.out.at(-1)).toMatch(/^verified plenum\.localhost\/d1: checkpoint of 12 entries; .* 9 reports with valid signatures; 16 units' tallies .* equal the published ones/);
     expect(plain.report!.figures).toMatchObject({ checkpointSize: 12, logSize: 12, entries: 12, reports: 9, units: 16, signaturesChecked: 9 });
+    // --workers 0: everything in the main thread, the same verdict.
+    const here = await verify(record, { workers: '0' });
+    expect(here.problems).toEqual([]);
+    expect(here.report!.figures).toEqual(plain.report!.figures);
 
     const pinned = await verify(record, { vkey: readVkey(record), checkpoint: earlyFile });
     expect(pinned.problems).toEqual([]);
@@ -315,6 +319,34 @@ describe('the signature workers', () => {
     expect(bad.sort((x, y) => x - y)).toEqual([5, 102, 199, 296, 393]);
     expect(seen.at(-1)).toBe(450);
     expect(await workerSignatureChecker(2)([], () => undefined)).toEqual([]);
+  });
+});
+
+describe('the entry workers', () => {
+  it('check bundles on their threads (the TypeScript loaded there), with keys sent from elsewhere', async () => {
+    const store = await discussion('sqlite');
+    const record = await exported(store);
+    const bytes = new Uint8Array(readFileSync(join(record, entryBundlePath(0, 9))));
+    const entries = decodeBundle(bytes);
+    const pool = workerEntryPool(2);
+    try {
+      // Entries 3 … 8 alone (numbered from 3): the key is not in them, and no thread knows it yet.
+      const rest = encodeBundle(entries.slice(3));
+      expect(await pool.check(rest, 3, 6)).toMatchObject({ ok: true, signatures: [] });
+      const whole = await pool.check(bytes, 0, 9);
+      if (!whole.ok) throw new Error('the bundle does not decode');
+      expect(Buffer.from(whole.leaves).equals(Buffer.concat(entries.map(leafHash)))).toBe(true);
+      expect(whole.entries.map((e) => (typeof e === 'string' ? e : e.type))).toEqual(['discussion', 'key', 'roll', ...Array(6).fill('report')]);
+      expect(whole.signatures.map(([i, , ok]) => [i, ok])).toEqual([4, 5, 6, 7, 8, 3].sort().map((i) => [i, true]));
+      expect(whole.keys).toHaveLength(1);
+      // Sent to every thread, the key is used.
+      pool.addKeys(whole.keys);
+      const later = await Promise.all([pool.check(rest, 3, 6), pool.check(rest, 3, 6)]);
+      for (const c of later) expect(c.ok && c.signatures.every(([, , ok]) => ok) && c.signatures.length).toBe(6);
+      expect(await pool.check(rest, 3, 5)).toEqual({ ok: false, count: 6 });
+    } finally {
+      await pool.close();
+    }
   });
 });
 

@@ -9,7 +9,9 @@ import { leafHash, merkleRoot } from '../../src/log/merkle.ts';
 import { generateSigner, verifierKey, type Signer } from '../../src/log/note.ts';
 import { signingKeyId, signReportStatement } from '../../src/log/signing.ts';
 import { encodeBundle, entryBundlePath, TILE_WIDTH, tileMap, tilesFromLeafHashes } from '../../src/log/tiles.ts';
-import { checkSignaturesHere, verifyRecord, VerifyUsageError, type RecordSource } from '../../src/log/verify.ts';
+import { reportStatementBytes } from '../../src/log/statement.ts';
+import { checkBundle, checkSignaturesHere, KeyRing, statementFromEntryBytes, verifyRecord, VerifyUsageError, type EntryPool, type RecordSource, type SignatureChecker } from '../../src/log/verify.ts';
+import { parseEntry } from '../../src/log/entries.ts';
 
 const ORIGIN = 'plenum.test/d1';
 const logKey = generateSigner(ORIGIN);
@@ -172,6 +174,60 @@ describe('verifyRecord on a log built by hand', () => {
       'entry 17: a second discussion entry (only entry 0 may be one)',
       `entry 12: the signature of unit b2's report version 4 by key ${k(office)} does not verify`,
     ]);
+  });
+
+  it('finds the same problems when bundles are checked apart, with keys learned late, unknown or under a wrong key', async () => {
+    // Entries of the broken log above, over several bundles; each "thread" knows only the keys of the bundles it checked
+    // itself, or a key id mapped to another key: the walk must re-check those signatures, not trust the verdict.
+    const entries = [
+      discussion,
+      enrol(office, 'root'),
+      ...rollEntries('d1', ROLL),
+      enrol(unitKey, 'b2', idOf(office)),
+      signed({ unitId: 'b2', present: 3, votes: {} }, unitKey),
+      signed({ unitId: 'b1', present: 6 }),
+      signed({ unitId: 'b1', version: 2, supersedes: 1, present: 1, votes: {} }, newOffice, idOf(office)), // 6: forged
+      // 7 … 266: b2's corrections, the last ones in the second bundle, signed by b2's key (registered in the first).
+      ...Array.from({ length: 260 }, (_, k) => signed({ unitId: 'b2', version: k + 2, supersedes: k + 1, present: 3, votes: {} }, unitKey)),
+      signed({ unitId: 'b2', version: 262, supersedes: 261, present: 2, votes: {} }, office, idOf(unitKey)), // 267: forged
+    ];
+    const clean = await verifyRecord({ source: memory(publish(entries, [])), vkey: verifierKey(logKey.name, logKey.publicKey), checkSignatures: checkSignaturesHere });
+    const expected = clean.problems.map((p) => p.message);
+    expect(expected.filter((m) => m.startsWith('entry'))).toEqual([
+      `entry 6: the signature of unit b1's report version 2 by key ${idOf(office)} does not verify`,
+      `entry 267: the signature of unit b2's report version 262 by key ${idOf(unitKey)} does not verify`,
+    ]);
+    for (const ringOf of [
+      () => new KeyRing(), // nothing shared: only the bundle's own keys
+      () => {
+        const r = new KeyRing(); // the office's id naming another key
+        r.learn(idOf(office), b64(newOffice.publicKey));
+        return r;
+      },
+    ]) {
+      const checked: number[] = [];
+      const pool: EntryPool = {
+        check: async (bytes, first, width) => checkBundle(bytes, first, width, ringOf()),
+        addKeys: () => undefined,
+        close: async () => undefined,
+      };
+      const checker: SignatureChecker = Object.assign(async (jobs: Parameters<SignatureChecker>[0], progress: (n: number) => void) => {
+        checked.push(...jobs.map((j) => j.index));
+        return checkSignaturesHere(jobs, progress);
+      }, { entryPool: () => pool });
+      const r = await verifyRecord({ source: memory(publish(entries, [])), vkey: verifierKey(logKey.name, logKey.publicKey), checkSignatures: checker });
+      expect(r.problems.map((p) => p.message)).toEqual(expected);
+      expect(r.figures.signaturesChecked).toBe(clean.figures.signaturesChecked);
+      expect(checked.length).toBeGreaterThan(0);
+    }
+  });
+
+  it('cuts a report statement from the entry bytes exactly as reportStatementBytes builds it', () => {
+    for (const bytes of [signed({}), signed({ unitId: 'b2', votes: { signature: { positions: { submittedAt: 1 }, abstain: 0 } } }), signed({ supersedes: 1, version: 2, meetingDate: '2024-01-06' })]) {
+      const e = parseEntry(bytes);
+      if (e.type !== 'report') throw new Error('not a report');
+      expect(Buffer.from(statementFromEntryBytes(bytes, e)).equals(Buffer.from(reportStatementBytes(e)))).toBe(true);
+    }
   });
 
   it('names a bundle that does not hold its entries, and a tile that differs from the rebuilt tree', async () => {
