@@ -42,8 +42,17 @@ export function isWellFormedUtf16(s: string): boolean {
   return true;
 }
 
-function serializeString(s: string, path: string): string {
-  if (!isWellFormedUtf16(s)) throw new CanonicalError(`${path}: string contains a lone surrogate`);
+/** Where a value sits, for error messages only: built when an error is thrown, never on the way (it is the hot path). */
+type Path = () => string;
+const member = (parent: Path, key: string): Path => () => `${parent()}.${key}`;
+const element = (parent: Path, i: number): Path => () => `${parent()}[${i}]`;
+
+// ASCII without controls, `"` or `\` is written as itself: most strings of an entry (ids, dates, hex) need no more.
+const PLAIN = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
+
+function serializeString(s: string, path: Path): string {
+  if (PLAIN.test(s)) return `"${s}"`;
+  if (!isWellFormedUtf16(s)) throw new CanonicalError(`${path()}: string contains a lone surrogate`);
   return JSON.stringify(s);
 }
 
@@ -52,10 +61,10 @@ export function compareUtf16(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-function serializeNumber(n: number, path: string, anyFinite: boolean): string {
-  if (!Number.isFinite(n)) throw new CanonicalError(`${path}: ${n} is not a JSON number`);
+function serializeNumber(n: number, path: Path, anyFinite: boolean): string {
+  if (!Number.isFinite(n)) throw new CanonicalError(`${path()}: ${n} is not a JSON number`);
   if (!anyFinite && !Number.isSafeInteger(n)) {
-    throw new CanonicalError(`${path}: ${n} is not a safe integer (entries carry integers of at most 2^53 - 1 only)`);
+    throw new CanonicalError(`${path()}: ${n} is not a safe integer (entries carry integers of at most 2^53 - 1 only)`);
   }
   // Number.prototype.toString is RFC 8785's number serialization; it already writes -0 as "0".
   return String(n);
@@ -66,7 +75,7 @@ function isPlainObject(v: object): boolean {
   return proto === Object.prototype || proto === null;
 }
 
-function serialize(value: unknown, path: string, depth: number, stack: Set<object>, anyFinite: boolean): string {
+function serialize(value: unknown, path: Path, depth: number, stack: Set<object>, anyFinite: boolean): string {
   switch (typeof value) {
     case 'string':
       return serializeString(value, path);
@@ -78,43 +87,50 @@ function serialize(value: unknown, path: string, depth: number, stack: Set<objec
     case 'function':
     case 'symbol':
     case 'bigint':
-      throw new CanonicalError(`${path}: a ${typeof value} is not a JSON value`);
+      throw new CanonicalError(`${path()}: a ${typeof value} is not a JSON value`);
     case 'object':
       break;
   }
   if (value === null) return 'null';
   const obj = value as object;
-  if (depth >= MAX_DEPTH) throw new CanonicalError(`${path}: nested deeper than ${MAX_DEPTH}`);
-  if (stack.has(obj)) throw new CanonicalError(`${path}: cycle`);
-  if (Object.getOwnPropertySymbols(obj).length > 0) throw new CanonicalError(`${path}: symbol-keyed member`);
+  if (depth >= MAX_DEPTH) throw new CanonicalError(`${path()}: nested deeper than ${MAX_DEPTH}`);
+  if (stack.has(obj)) throw new CanonicalError(`${path()}: cycle`);
+  if (Object.getOwnPropertySymbols(obj).length > 0) throw new CanonicalError(`${path()}: symbol-keyed member`);
   stack.add(obj);
   try {
     if (Array.isArray(obj)) {
-      const parts: string[] = [];
+      let out = '[';
       for (let i = 0; i < obj.length; i++) {
-        if (!(i in obj)) throw new CanonicalError(`${path}[${i}]: hole in a sparse array`);
-        parts.push(serialize(obj[i], `${path}[${i}]`, depth + 1, stack, anyFinite));
+        if (!(i in obj)) throw new CanonicalError(`${path()}[${i}]: hole in a sparse array`);
+        out += (i ? ',' : '') + serialize(obj[i], element(path, i), depth + 1, stack, anyFinite);
       }
-      return `[${parts.join(',')}]`;
+      return `${out}]`;
     }
-    if (!isPlainObject(obj)) throw new CanonicalError(`${path}: only plain objects and arrays are JSON (got ${obj.constructor?.name ?? 'object'})`);
-    const keys = Object.keys(obj).sort(compareUtf16);
+    if (!isPlainObject(obj)) throw new CanonicalError(`${path()}: only plain objects and arrays are JSON (got ${obj.constructor?.name ?? 'object'})`);
+    // The default sort compares UTF-16 code units, which is RFC 8785's order (compareUtf16).
+    const keys = Object.keys(obj).sort();
     const record = obj as Record<string, unknown>;
-    const parts = keys.map((k) => `${serializeString(k, `${path} key`)}:${serialize(record[k], `${path}.${k}`, depth + 1, stack, anyFinite)}`);
-    return `{${parts.join(',')}}`;
+    let out = '{';
+    for (let i = 0; i < keys.length; i++) {
+      const k = keys[i]!;
+      out += `${i ? ',' : ''}${serializeString(k, () => `${path()} key`)}:${serialize(record[k], member(path, k), depth + 1, stack, anyFinite)}`;
+    }
+    return `${out}}`;
   } finally {
     stack.delete(obj);
   }
 }
 
+const ROOT: Path = () => '$';
+
 /** The JCS form of a value, with Plenum's profile: numbers must be safe integers. Throws CanonicalError. */
 export function canonicalize(value: unknown): string {
-  return serialize(value, '$', 0, new Set(), false);
+  return serialize(value, ROOT, 0, new Set(), false);
 }
 
 /** Full RFC 8785: any finite number. For conformance tests against the RFC's examples; entries use `canonicalize`. */
 export function canonicalizeRfc8785(value: unknown): string {
-  return serialize(value, '$', 0, new Set(), true);
+  return serialize(value, ROOT, 0, new Set(), true);
 }
 
 const encoder = new TextEncoder();
@@ -144,13 +160,7 @@ export function parseCanonical(bytes: Uint8Array): JsonValue {
   } catch {
     throw new CanonicalError('not valid JSON');
   }
-  const again = canonicalBytes(value);
-  if (!bytesEqual(again, bytes)) throw new CanonicalError('not in canonical form (RFC 8785)');
+  // The text came from a strict UTF-8 decode, so equal strings mean equal bytes.
+  if (canonicalize(value) !== text) throw new CanonicalError('not in canonical form (RFC 8785)');
   return value as JsonValue;
-}
-
-function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }
