@@ -132,7 +132,10 @@ export function storeFromEnvironment(flags: { db?: string | undefined } = {}): S
   const url = process.env.DATABASE_URL;
   if (url) {
     if (flags.db) process.stderr.write(`plenum: DATABASE_URL is set, so --db ${flags.db} is ignored\n`);
-    return openStore({ url });
+    // PLENUM_PG_SCHEMA: keep Plenum's tables in that schema (it must exist), beside other applications' or instances'.
+    const schema = process.env.PLENUM_PG_SCHEMA;
+    if (schema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new Error(`PLENUM_PG_SCHEMA must be a lower-case SQL identifier, got '${schema}'`);
+    return openStore({ url, ...(schema ? { schema } : {}) });
   }
   return openStore({ file: flags.db ?? process.env.PLENUM_DB ?? './data/plenum.db' });
 }

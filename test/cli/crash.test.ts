@@ -5,11 +5,9 @@
  * no entry is duplicated, every report version has exactly one entry, every checkpoint ever signed is a prefix of
  * the final tree, and the log verifies. (Tiles are derived from the rows, never written, so there is no tile write to
  * interrupt; `plenum export` writes into a temporary directory renamed into place — see test/cli/verify.test.ts.)
+ * On both engines: the server runs on the SQLite file, or on PostgreSQL in the test's schema (PLENUM_PG_SCHEMA).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openCheckpoint } from '../../src/log/checkpoint.ts';
 import { parseEntry } from '../../src/log/entries.ts';
@@ -21,15 +19,14 @@ import { importMembersCsv } from '../../src/services/import-members.ts';
 import { importUnitsCsv } from '../../src/services/import-units.ts';
 import { LogPublisher } from '../../src/services/log.ts';
 import { createToken } from '../../src/services/tokens.ts';
-import { migrateToLatest, openStore } from '../../src/storage/db.ts';
+import type { Store } from '../../src/storage/db.ts';
+import { ENGINES, newStore, PG_URL } from '../support/engines.ts';
 import { discussionDef, T0 } from '../support/factories.ts';
 
 const BRANCHES = 240;
-const dir = mkdtempSync(join(tmpdir(), 'plenum-crash-'));
 const children = new Set<ChildProcess>();
 afterAll(() => {
   for (const c of children) c.kill('SIGKILL');
-  rmSync(dir, { recursive: true, force: true });
 });
 
 interface Server {
@@ -38,12 +35,18 @@ interface Server {
   exited: Promise<number | null>;
 }
 
-function start(db: string, crashAt?: string): Promise<Server> {
+function start(store: Store, crashAt?: string): Promise<Server> {
   const env: NodeJS.ProcessEnv = { ...process.env, PLENUM_WEB_DIST: DEFAULT_WEB_DIST, PLENUM_REPORTS_PER_MINUTE: '100000' };
   delete env.DATABASE_URL;
+  delete env.PLENUM_PG_SCHEMA;
+  const db = store.engine === 'sqlite' ? store.file! : '';
+  if (store.engine === 'postgres') {
+    env.DATABASE_URL = PG_URL;
+    env.PLENUM_PG_SCHEMA = store.schema!;
+  }
   if (crashAt) env.PLENUM_TEST_CRASH_AT = crashAt;
   else delete env.PLENUM_TEST_CRASH_AT;
-  const child = spawn(process.execPath, ['bin/plenum.js', 'serve', '--host', '127.0.0.1', '--port', '0', '--db', db], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, ['bin/plenum.js', 'serve', '--host', '127.0.0.1', '--port', '0', ...(db ? ['--db', db] : [])], { env, stdio: ['ignore', 'ignore', 'pipe'] });
   children.add(child);
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => (children.delete(child), resolve(code))));
   return new Promise((resolve, reject) => {
@@ -72,22 +75,23 @@ const body = (unit: number, version: number) => ({
   ...(version > 1 ? { supersedes: version - 1 } : {}),
 });
 
-describe('crash safety (SIGKILL) of reports and the log, on SQLite', () => {
-  const db = join(dir, 'plenum.db');
+describe.each(ENGINES)('crash safety (SIGKILL) of reports and the log, on %s', (engine) => {
+  let store: Store & { dispose(): Promise<void> };
   let token = '';
   /** What the server answered 201 to: unit → versions. */
   const accepted = new Map<string, Set<number>>();
 
   beforeAll(async () => {
-    const store = openStore({ file: db });
-    await migrateToLatest(store);
+    store = await newStore(engine);
     await importUnitsCsv(store.db, unitsCsv(), T0);
     await importMembersCsv(store.db, membersCsv(), T0);
     const now = new Date().toISOString();
     await createDiscussion(store.db, discussionDef({ reportingClosesAt: new Date(Date.now() + 86_400_000).toISOString() }), now);
     await openDiscussion(store.db, 'd1', now);
     token = (await createToken(store.db, { name: 'office', role: 'office' }, now)).token;
-    await store.close();
+  });
+  afterAll(async () => {
+    await store.dispose();
   });
 
   async function post(base: string, unit: number, version: number): Promise<number | 'dead'> {
@@ -109,8 +113,7 @@ describe('crash safety (SIGKILL) of reports and the log, on SQLite', () => {
   }
 
   async function checkInvariants(): Promise<{ entries: number; reports: number; checkpoints: number }> {
-    const store = openStore({ file: db });
-    try {
+    {
       const rows = await store.db.selectFrom('log_entries').selectAll().where('discussion_id', '=', 'd1').orderBy('idx').execute();
       // Contiguous, no duplicates, hashes as stored.
       rows.forEach((r, i) => expect(Number(r.idx)).toBe(i));
@@ -135,8 +138,6 @@ describe('crash safety (SIGKILL) of reports and the log, on SQLite', () => {
         expect(Buffer.from(cp.root).equals(Buffer.from(merkleRoot(leaves.slice(0, cp.size)))), `checkpoint ${cp.size}`).toBe(true);
       }
       return { entries: rows.length, reports: reports.length, checkpoints: checkpoints.length };
-    } finally {
-      await store.close();
     }
   }
 
@@ -150,12 +151,12 @@ describe('crash safety (SIGKILL) of reports and the log, on SQLite', () => {
   };
 
   it('killed before the commit: the report was never accepted, nothing of it is stored, and it can be sent again', async () => {
-    const s = await start(db, 'report:before-commit');
+    const s = await start(store, 'report:before-commit');
     expect(await post(s.base, 0, 1)).toBe('dead');
     expect(await s.exited).toBe(null); // killed by a signal
     expect(accepted.size).toBe(0);
     const before = await checkInvariants();
-    const again = await start(db);
+    const again = await start(store);
     expect(await post(again.base, 0, 1)).toBe(201);
     await waitForCheckpoint(again.base, before.entries + 1);
     again.child.kill('SIGKILL');
@@ -165,12 +166,12 @@ describe('crash safety (SIGKILL) of reports and the log, on SQLite', () => {
 
   for (const point of ['log:before-checkpoint', 'log:after-checkpoint'] as const) {
     it(`killed at ${point}: the accepted report stays, and the restarted server signs the checkpoint that covers it`, async () => {
-      const s = await start(db, point);
+      const s = await start(store, point);
       const unit = point === 'log:before-checkpoint' ? 1 : 2;
       expect(await post(s.base, unit, 1)).toBe(201);
       expect(await s.exited).toBe(null);
       const { entries } = await checkInvariants();
-      const again = await start(db);
+      const again = await start(store);
       await waitForCheckpoint(again.base, entries);
       again.child.kill('SIGKILL');
       await again.exited;
@@ -183,7 +184,7 @@ describe('crash safety (SIGKILL) of reports and the log, on SQLite', () => {
     for (let u = 3; u < BRANCHES; u++) next.set(u, 1);
     for (const [unitId, versions] of accepted) next.set(Number(unitId.slice(1)), Math.max(...versions) + 1);
     for (let round = 0; round < 4; round++) {
-      const s = await start(db);
+      const s = await start(store);
       const kill = round < 3 ? setTimeout(() => s.child.kill('SIGKILL'), 150 + Math.random() * 400) : undefined;
       const units = [...next.keys()];
       let cursor = 0;
@@ -204,13 +205,11 @@ describe('crash safety (SIGKILL) of reports and the log, on SQLite', () => {
         await s.exited;
       }
       // A report whose 201 was lost with the process is stored all the same: learn the current versions back.
-      const store = openStore({ file: db });
       const current = await store.db.selectFrom('reports').select(['unit_id', 'version']).where('discussion_id', '=', 'd1').where('is_current', '=', 1).execute();
-      await store.close();
       for (const r of current) next.set(Number(r.unit_id.slice(1)), Number(r.version) + 1);
       await checkInvariants();
     }
-    const final = await start(db);
+    const final = await start(store);
     const { entries } = await checkInvariants();
     await waitForCheckpoint(final.base, entries);
     final.child.kill('SIGTERM');
