@@ -150,6 +150,7 @@ export async function appendReportEntry(
   submittedAt: string,
   unitSignature?: { keyId: string; value: string },
 ): Promise<LoggedReport | null> {
+  if (!(await hasLog(trx, statement.discussionId))) return null;
   let signed: ReportStatement;
   let signature: string;
   if (unitSignature) {
@@ -174,6 +175,23 @@ export async function appendReportEntry(
   const index = await appendLogEntries(trx, statement.discussionId, [prepared(bytes)], submittedAt, { ifLogged: true });
   if (index === null) return null;
   return { index, keyId: signed.keyId, enteredBy: signed.enteredBy, signedBy: unitSignature ? 'unit' : 'office' };
+}
+
+/**
+ * Whether a discussion has a log, remembered per store: a log is made in the transaction that opens its discussion
+ * and never removed, and a discussion opened before logs existed never gets one — so the answer never changes.
+ */
+const logged = new WeakMap<object, Map<string, boolean>>();
+async function hasLog(db: Db, discussionId: string): Promise<boolean> {
+  const store = db.getExecutor().adapter;
+  let known = logged.get(store);
+  if (!known) logged.set(store, (known = new Map()));
+  let has = known.get(discussionId);
+  if (has === undefined) {
+    has = (await findLogHead(db, discussionId)) !== undefined;
+    if (has) known.set(discussionId, has); // a rolled-back opening must not be remembered as "no log"
+  }
+  return has;
 }
 
 const publicKeys = new Map<string, KeyObject>();
