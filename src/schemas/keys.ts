@@ -28,6 +28,8 @@ export const SigningKey = z
     reason: z.string().nullable(),
   })
   .meta({ id: 'SigningKey' });
+export type SigningKey = z.infer<typeof SigningKey>;
+export type KeyState = z.infer<typeof KeyState>;
 
 export const KeyDecision = z.object({ reason: Text(1000, { min: 1 }) }).strict();
 export const KeyApproval = z.object({ reason: Text(1000).optional() }).strict();

@@ -1,5 +1,6 @@
 /** Unit secretaries' signing keys (table unit_keys, migration 06-log). */
 import type { Db } from './db.ts';
+import type { UnitKeysTable } from './schema.ts';
 
 export type KeyState = 'pending' | 'active' | 'refused' | 'revoked' | 'replaced';
 
@@ -17,19 +18,7 @@ export interface UnitKey {
   reason: string | null;
 }
 
-type Row = {
-  key_id: string;
-  unit_id: string;
-  public_key: string;
-  label: string;
-  state: string;
-  replaces: string | null;
-  requested_at: string;
-  requested_by: string;
-  decided_at: string | null;
-  decided_by: string | null;
-  reason: string | null;
-};
+type Row = UnitKeysTable;
 
 const fromRow = (r: Row): UnitKey => ({
   keyId: r.key_id,

@@ -3,8 +3,6 @@
  * ../shared/vectors/rfc6962 (inclusion and consistency, with their wantErr), known roots, and properties: a proof verifies
  * iff the entry is in the tree; consistency holds between any prefix and fails once an earlier leaf changed.
  */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
@@ -24,38 +22,7 @@ import {
   type Hash,
 } from '../../src/log/merkle.ts';
 
-const REPO = new URL('../../', import.meta.url).pathname;
-// A copy of the transparency-dev RFC 6962 vectors (inclusion, consistency; Apache-2.0, LICENSE beside them) lives in
-// the repository, so a fresh clone tests against them wherever it is; PLENUM_RFC6962_VECTORS points elsewhere.
-const VECTORS = process.env.PLENUM_RFC6962_VECTORS ?? join(REPO, 'test', 'log', 'vectors', 'rfc6962');
-const haveVectors = existsSync(join(VECTORS, 'inclusion')) && existsSync(join(VECTORS, 'consistency'));
-if (!haveVectors) {
-  const why = `the RFC 6962 test vectors are missing at ${VECTORS} (set PLENUM_RFC6962_VECTORS)`;
-  if (process.env.CI === 'true') throw new Error(why);
-  process.stderr.write(`\n!!! ${why}; their tests are skipped\n\n`);
-}
-
-function jsonFiles(dir: string): string[] {
-  return readdirSync(dir)
-    .sort()
-    .flatMap((f) => {
-      const p = join(dir, f);
-      return statSync(p).isDirectory() ? jsonFiles(p) : p.endsWith('.json') ? [p] : [];
-    });
-}
-
-/** JSON with its integers kept exact: the vectors hold 2^64 − 1, which a JS number would round. */
-function load(file: string): Record<string, unknown> {
-  const text = readFileSync(file, 'utf8').replace(/("(?:leafIdx|treeSize|size1|size2)"\s*:\s*)(-?\d+)/g, '$1"$2"');
-  return JSON.parse(text) as Record<string, unknown>;
-}
-const b64 = (s: unknown): Uint8Array => new Uint8Array(Buffer.from(String(s ?? ''), 'base64'));
-const hashes = (v: unknown): Uint8Array[] => ((v as string[] | null) ?? []).map(b64);
-const int = (v: unknown): bigint => BigInt(v as string);
-const vectorName = (file: string) => file.slice(VECTORS.length + 1);
-
-const inclusionFiles = haveVectors ? jsonFiles(join(VECTORS, 'inclusion')) : [];
-const consistencyFiles = haveVectors ? jsonFiles(join(VECTORS, 'consistency')) : [];
+import { b64, consistencyFiles, hashes, haveVectors, inclusionFiles, int, load, vectorName } from '../support/rfc6962-vectors.ts';
 
 describe.skipIf(!haveVectors)('RFC 6962 vectors (transparency-dev/merkle)', () => {
   it('are all there', () => {

@@ -4,8 +4,6 @@
  * src/log/checkpoint.ts signs (and refuse forged, re-signed or malformed ones), read receipts and bundles as the server
  * writes them, and make report signatures src/log/signing.ts verifies.
  */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import * as web from '../../web/src/record/checkpoint.ts';
 import { signingKeyId as webKeyId, signStatement, statementOf, verifyStatement } from '../../web/src/record/signing.ts';
@@ -18,34 +16,7 @@ import { entryBundlePath, encodeBundle } from '../../src/log/tiles.ts';
 import { ed25519PublicKey, signingKeyId, verifyReportSignature } from '../../src/log/signing.ts';
 import type { ReportEntry } from '../../src/log/entries.ts';
 
-const REPO = new URL('../../', import.meta.url).pathname;
-const VECTORS = process.env.PLENUM_RFC6962_VECTORS ?? join(REPO, 'test', 'log', 'vectors', 'rfc6962');
-const haveVectors = existsSync(join(VECTORS, 'inclusion')) && existsSync(join(VECTORS, 'consistency'));
-if (!haveVectors) {
-  const why = `the RFC 6962 test vectors are missing at ${VECTORS} (set PLENUM_RFC6962_VECTORS)`;
-  if (process.env.CI === 'true') throw new Error(why);
-  process.stderr.write(`\n!!! ${why}; their tests are skipped\n\n`);
-}
-
-function jsonFiles(dir: string): string[] {
-  return readdirSync(dir)
-    .sort()
-    .flatMap((f) => {
-      const p = join(dir, f);
-      return statSync(p).isDirectory() ? jsonFiles(p) : p.endsWith('.json') ? [p] : [];
-    });
-}
-/** JSON with its integers kept exact: the vectors hold 2^64 − 1, which a JS number would round. */
-function load(file: string): Record<string, unknown> {
-  const text = readFileSync(file, 'utf8').replace(/("(?:leafIdx|treeSize|size1|size2)"\s*:\s*)(-?\d+)/g, '$1"$2"');
-  return JSON.parse(text) as Record<string, unknown>;
-}
-const b64 = (s: unknown): Uint8Array => new Uint8Array(Buffer.from(String(s ?? ''), 'base64'));
-const hashes = (v: unknown): Uint8Array[] => ((v as string[] | null) ?? []).map(b64);
-const int = (v: unknown): bigint => BigInt(v as string);
-const vectorName = (file: string) => file.slice(VECTORS.length + 1);
-const consistencyFiles = haveVectors ? jsonFiles(join(VECTORS, 'consistency')) : [];
-const inclusionFiles = haveVectors ? jsonFiles(join(VECTORS, 'inclusion')) : [];
+import { b64, consistencyFiles, hashes, haveVectors, inclusionFiles, int, load, vectorName } from '../support/rfc6962-vectors.ts';
 
 describe.skipIf(!haveVectors)('the browser checker on the RFC 6962 vectors (transparency-dev/merkle)', () => {
   it('has them all', () => {

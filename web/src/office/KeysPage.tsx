@@ -9,24 +9,12 @@ import { useCallback, useEffect, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Discussion } from '../../../src/schemas/discussion.ts';
 import type { UnitPage } from '../../../src/schemas/tally.ts';
+import type { SigningKey } from '../../../src/schemas/keys.ts';
 import { api, ApiError, useApi } from '../api.ts';
 import { Loading } from '../components/Status.tsx';
 import { fmt } from '../i18n.ts';
 import { describedBy, FieldError, Refusal, useTitle, type OfficeAccess } from './shared.tsx';
 
-interface SigningKey {
-  keyId: string;
-  unitId: string;
-  publicKey: string;
-  label: string;
-  state: 'pending' | 'active' | 'refused' | 'revoked' | 'replaced';
-  requestedAt: string;
-  requestedBy: string;
-  decidedAt: string | null;
-  decidedBy: string | null;
-  reason: string | null;
-  replaces: string | null;
-}
 type Decision = 'approve' | 'refuse' | 'revoke';
 
 const enc = encodeURIComponent;

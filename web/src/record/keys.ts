@@ -6,21 +6,8 @@ import { api, ApiError } from '../api.ts';
 import { listKeys, type StoredKey } from './keystore.ts';
 
 /** `replaced`: an active key whose rotation was approved (it signs nothing more). */
-export type KeyState = 'pending' | 'active' | 'refused' | 'revoked' | 'replaced';
-
-export interface SigningKey {
-  keyId: string;
-  unitId: string;
-  publicKey: string;
-  label: string;
-  state: KeyState;
-  requestedAt: string;
-  requestedBy: string;
-  decidedAt: string | null;
-  decidedBy: string | null;
-  reason: string | null;
-  replaces: string | null;
-}
+export type { KeyState, SigningKey } from '../../../src/schemas/keys.ts';
+import type { KeyState, SigningKey } from '../../../src/schemas/keys.ts';
 
 const enc = encodeURIComponent;
 
