@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { plenumOn } from '../support/cli.ts';
 import { ENGINES, PG_URL } from '../support/engines.ts';
 import { discussionDef, membersCsv, report, SMALL_TREE } from '../support/factories.ts';
 
@@ -12,12 +13,7 @@ const dir = mkdtempSync(join(tmpdir(), 'plenum-cli-'));
 const db = join(dir, 'office.db');
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function plenum(...args: string[]): { code: number; stdout: string; stderr: string } {
-  const env: NodeJS.ProcessEnv = { ...process.env, PLENUM_DB: db };
-  delete env.DATABASE_URL;
-  const r = spawnSync(process.execPath, ['bin/plenum.js', ...args], { encoding: 'utf8', env });
-  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
-}
+const plenum = plenumOn(db);
 
 function file(name: string, content: string): string {
   const p = join(dir, name);

@@ -3,11 +3,11 @@
  * token, the office approves it at the console (`plenum key approve`), `plenum key sign` signs her report, and the
  * server logs it as her unit's own. Real processes, a real SQLite file.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { plenumOn } from '../support/cli.ts';
 import { parseEntry } from '../../src/log/entries.ts';
 import { buildApp } from '../../src/server/app.ts';
 import { createToken } from '../../src/services/tokens.ts';
@@ -19,12 +19,7 @@ const dir = mkdtempSync(join(tmpdir(), 'plenum-keys-'));
 const db = join(dir, 'office.db');
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function plenum(...args: string[]): { code: number; stdout: string; stderr: string } {
-  const env: NodeJS.ProcessEnv = { ...process.env, PLENUM_DB: db };
-  delete env.DATABASE_URL;
-  const r = spawnSync(process.execPath, ['bin/plenum.js', ...args], { encoding: 'utf8', env });
-  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
-}
+const plenum = plenumOn(db);
 
 describe('plenum key', () => {
   it('key file → enrol → approve at the console → signed report logged as the unit\'s own', async () => {

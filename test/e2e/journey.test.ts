@@ -6,28 +6,16 @@
  * browser watching the dashboard sees the figures change without reloading; her correction shows in the branch's
  * history. axe-core runs on every page; screenshots of the dashboard are saved (test-results/screenshots).
  */
-import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAccount } from '../../src/services/accounts.ts';
+import { catalogs, tabUntil, text } from '../support/catalogs.ts';
 import { browserAvailable, launchBrowser, screenshot, seriousViolations, startServer, watchErrors, type TestServer } from '../support/browser.ts';
 
 const PASSWORD = 'office password long enough';
 const ANNA_PASSWORD = 'anna chose a long password';
 
-/** The catalogs, so the test finds things by the words a user sees, in either language. */
-function catalogs(lang: string): Record<string, Record<string, unknown>> {
-  const dir = new URL(`../../web/src/locales/${lang}/`, import.meta.url).pathname;
-  return Object.fromEntries(readdirSync(dir).map((f) => [f.replace(/\.json$/, ''), JSON.parse(readFileSync(join(dir, f), 'utf8')) as Record<string, unknown>]));
-}
-function text(c: Record<string, Record<string, unknown>>, path: string, vars: Record<string, string | number> = {}): string {
-  const [ns, ...keys] = path.split('.');
-  let v: unknown = c[ns!];
-  for (const k of keys) v = (v as Record<string, unknown>)[k];
-  if (typeof v !== 'string') throw new Error(`no string at ${path}`);
-  return v.replace(/\{\{\s*(\w+)\s*\}\}/g, (_, name: string) => String(vars[name] ?? ''));
-}
 
 const NAMES = {
   en: { root: 'Central Committee', r1: 'Moscow Gubernia', r2: 'Petrograd Gubernia', d11: 'Krasnaya Presnya', d21: 'Vyborg District', b1: 'Trekhgornaya Mill Cell', b2: 'University Cell', b3: 'Putilov Works Cell' },
@@ -54,19 +42,6 @@ const membersCsv = () => {
   for (const [unit, count] of [['b1', 29], ['b2', 12], ['b3', 40]] as const) for (let i = 0; i < count; i++) lines.push(`m${++n},${unit},Member ${n},,member`);
   return `${lines.join('\n')}\n`;
 };
-
-/** Presses Tab until the focused field is the one with this label (the keyboard's way of getting there). */
-async function tabUntil(page: Page, label: string): Promise<void> {
-  for (let i = 0; i < 20; i++) {
-    await page.keyboard.press('Tab');
-    const focused = await page.evaluate(() => {
-      const e = document.activeElement;
-      return e?.id ? (document.querySelector(`label[for="${CSS.escape(e.id)}"]`)?.textContent?.trim() ?? '') : '';
-    });
-    if (focused === label) return;
-  }
-  throw new Error(`Tab never reached the field '${label}'`);
-}
 
 describe.runIf(browserAvailable)('the journey in a real browser', () => {
   let browser: Browser;

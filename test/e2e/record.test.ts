@@ -8,8 +8,7 @@
  * root (the key's seed taken from `server_keys`), one claiming entries the log cannot prove, and one whose signature does
  * not verify each raise the alarm. axe-core runs on every new page.
  */
-import { readFileSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -20,38 +19,14 @@ import { signerFromSeed } from '../../src/log/note.ts';
 import { verifyProof } from '../../src/log/proof.ts';
 import { ed25519PublicKey, verifyReportSignature } from '../../src/log/signing.ts';
 import { decodeBundle, entryBundlePath } from '../../src/log/tiles.ts';
+import { catalogs, lead, tabUntil, text } from '../support/catalogs.ts';
 import { browserAvailable, launchBrowser, screenshot, seriousViolations, startServer, watchErrors, type TestServer } from '../support/browser.ts';
 import { smallOrganization } from '../support/factories.ts';
 
 const OFFICE_PASSWORD = 'office password long enough';
 const ANNA_PASSWORD = 'anna chose a long password';
 
-/** The catalogs, so the test finds things by the words a user sees, in either language. */
-function catalogs(lang: string): Record<string, Record<string, unknown>> {
-  const dir = new URL(`../../web/src/locales/${lang}/`, import.meta.url).pathname;
-  return Object.fromEntries(readdirSync(dir).map((f) => [f.replace(/\.json$/, ''), JSON.parse(readFileSync(join(dir, f), 'utf8')) as Record<string, unknown>]));
-}
-function text(c: Record<string, Record<string, unknown>>, path: string, vars: Record<string, string | number> = {}): string {
-  const [ns, ...keys] = path.split('.');
-  let v: unknown = c[ns!];
-  for (const k of keys) v = (v as Record<string, unknown>)[k];
-  if (typeof v !== 'string') throw new Error(`no string at ${path}`);
-  return v.replace(/\{\{\s*(\w+)\s*\}\}/g, (_, name: string) => String(vars[name] ?? ''));
-}
-/** The words of a string before its first placeholder: enough to find it, whatever the values. */
-const lead = (c: Record<string, Record<string, unknown>>, path: string) => text(c, path).split('{{')[0]!.trim();
 
-async function tabUntil(page: Page, label: string): Promise<void> {
-  for (let i = 0; i < 25; i++) {
-    await page.keyboard.press('Tab');
-    const focused = await page.evaluate(() => {
-      const e = document.activeElement;
-      return e?.id ? (document.querySelector(`label[for="${CSS.escape(e.id)}"]`)?.textContent?.trim() ?? '') : '';
-    });
-    if (focused === label) return;
-  }
-  throw new Error(`Tab never reached the field '${label}'`);
-}
 
 /** Fetches a text from the server as any reader would. */
 async function get(base: string, path: string): Promise<string> {
