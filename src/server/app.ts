@@ -217,7 +217,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
         title: 'Plenum API',
         version: '1',
         description:
-          'Organization-wide discussions: the unit tree and roll, discussions with frozen rolls, branch reports with corrections, and the live membership-weighted tally. Writes need `Authorization: Bearer <token>` (`plenum token create`) or a session cookie from `POST /api/v1/session` (or single sign-on) with its `X-CSRF-Token` header. Reads are public and carry counts only; resolution texts, small units\' figures, the roll and who has not reported follow the reader\'s roles (docs/security.md). Errors are `{ "error": { "code", "message", "field" } }`.',
+          'Organization-wide discussions: the unit tree and roll, discussions with frozen rolls, branch reports with corrections, and the live membership-weighted tally. Writes need `Authorization: Bearer <token>` (`plenum token create`) or a session cookie from `POST /api/v1/session` (or single sign-on) with its `X-CSRF-Token` header. Reads are public and carry counts only; resolution texts, small units\' figures, the roll and who has not reported follow the reader\'s roles (docs/security.md). Every report version is signed (by the secretary\'s approved key when the report carries `signature`, else by the office key) and appended to the discussion\'s public log, served as C2SP tlog-tiles under `/log/<discussion>/` (checkpoint, vkey, tiles, tallies.json); `logIndex` in the answer names its entry and `…/reports/:version/receipt` proves it (docs/verifiable-record.md). Errors are `{ "error": { "code", "message", "field" } }`.',
       },
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
     },

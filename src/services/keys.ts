@@ -15,9 +15,8 @@ import { signingKeyId } from '../log/signing.ts';
 import { recordAudit } from '../storage/audit.repository.ts';
 import { engine, type Db } from '../storage/db.ts';
 import { findUnitKey, insertUnitKey, listUnitKeys, setUnitKeyState, type KeyState, type UnitKey } from '../storage/keys.repository.ts';
-import { appendLogEntries, listLogHeads } from '../storage/log.repository.ts';
+import { appendToEveryLog } from './log.ts';
 import { findUnit, listUnits, unitAncestors } from '../storage/units.repository.ts';
-import { leafHash } from '../log/merkle.ts';
 
 export type { UnitKey } from '../storage/keys.repository.ts';
 
@@ -100,9 +99,7 @@ async function decidable(db: Db, principal: Principal, keyId: string, what: stri
 
 /** Appends a key entry to the log of every open discussion (inside the caller's transaction). */
 async function logKeyEvent(trx: Db, fields: Parameters<typeof keyEntry>[0], now: string): Promise<void> {
-  const bytes = keyEntry(fields);
-  const prepared = { entry: new TextDecoder().decode(bytes), leafHash: Buffer.from(leafHash(bytes)).toString('hex') };
-  for (const head of await listLogHeads(trx)) await appendLogEntries(trx, head.discussionId, [prepared], now);
+  await appendToEveryLog(trx, keyEntry(fields), now);
 }
 
 async function transition(trx: Db, key: UnitKey, from: KeyState, to: KeyState, decided: { at: string; by: string; reason: string | null }): Promise<void> {

@@ -112,6 +112,12 @@ function prepared(bytes: Uint8Array): { entry: string; leafHash: string } {
   return { entry: new TextDecoder().decode(bytes), leafHash: hex(leafHash(bytes)) };
 }
 
+/** Appends one entry (a key event) to the log of every open discussion, inside the caller's transaction. */
+export async function appendToEveryLog(trx: Db, bytes: Uint8Array, now: string): Promise<void> {
+  const entry = prepared(bytes);
+  for (const head of await listLogHeads(trx)) await appendLogEntries(trx, head.discussionId, [entry], now);
+}
+
 /**
  * Starts a discussion's log, inside the transaction that opens it: the discussion entry, the office key's entry, the
  * unit keys active now, and the frozen roll. Call `ensureServerKeys` before the transaction.
@@ -419,14 +425,13 @@ export class LogPublisher {
     if (!c) c = await this.checkpoint(discussionId);
     if (!c || c.size <= index) return undefined;
     const size = c.size;
-    const head = await findLogHead(this.db, discussionId);
     const lines = await cosignatureLines(this.db, discussionId, size);
     const proof = await this.exclusive(discussionId, async (held) => {
       if (held.tree.size < size) await this.sync(discussionId, held);
       return held.tree.inclusionProof(index, size);
     });
-    if (!proof || !head) return undefined;
-    return formatProof({ index, proof: proof as Hash[], checkpoint: c.note + lines.join('') });
+    if (!proof) return undefined;
+    return formatProof({ index, proof, checkpoint: c.note + lines.join('') });
   }
 
   /** The tree (for proofs between sizes), up to date with the stored rows. */

@@ -109,9 +109,16 @@ export async function insertCheckpoint(db: Db, discussionId: string, c: StoredCh
     .execute();
 }
 
+const toCheckpoint = (r: { size: number; root_hash: string; note: string; signed_at: string }): StoredCheckpoint => ({
+  size: Number(r.size),
+  rootHash: r.root_hash,
+  note: r.note,
+  signedAt: r.signed_at,
+});
+
 export async function latestCheckpoint(db: Db, discussionId: string): Promise<StoredCheckpoint | undefined> {
   const r = await db.selectFrom('log_checkpoints').selectAll().where('discussion_id', '=', discussionId).orderBy('size', 'desc').limit(1).executeTakeFirst();
-  return r && { size: Number(r.size), rootHash: r.root_hash, note: r.note, signedAt: r.signed_at };
+  return r && toCheckpoint(r);
 }
 
 export async function checkpointAtLeast(db: Db, discussionId: string, size: number): Promise<StoredCheckpoint | undefined> {
@@ -123,7 +130,7 @@ export async function checkpointAtLeast(db: Db, discussionId: string, size: numb
     .orderBy('size', 'asc')
     .limit(1)
     .executeTakeFirst();
-  return r && { size: Number(r.size), rootHash: r.root_hash, note: r.note, signedAt: r.signed_at };
+  return r && toCheckpoint(r);
 }
 
 export async function insertCosignature(db: Db, discussionId: string, size: number, witness: string, line: string, now: string): Promise<void> {

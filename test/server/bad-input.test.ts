@@ -32,12 +32,14 @@ describe.each(ENGINES)('bad input on %s', (engine) => {
   let app: App;
   let office: string;
   let anna: string;
+  let secretary: string;
 
   beforeAll(async () => {
     store = await newStore(engine);
     app = await buildApp({ store, now: () => T1, live: false, mailer: { send: async () => undefined } });
     await smallOrganization(store.db);
     office = (await createToken(store.db, { name: 'office', role: 'office' }, T0)).token;
+    secretary = (await createToken(store.db, { name: 'sec', role: 'secretary', unitId: 'b1' }, T0)).token;
     anna = (await createAccount(store.db, { email: 'anna@example.org', password: 'a long enough password', role: 'member', unitId: 'b1' }, T0)).id;
   });
   afterAll(async () => {
@@ -46,9 +48,9 @@ describe.each(ENGINES)('bad input on %s', (engine) => {
   });
 
   const counts = async () =>
-    Promise.all(['accounts', 'account_roles', 'sessions', 'one_time_links', 'audit_events'].map(async (t) => Number((await store.db.selectFrom(t as 'accounts').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n)));
+    Promise.all(['accounts', 'account_roles', 'sessions', 'one_time_links', 'audit_events', 'reports', 'log_entries', 'unit_keys'].map(async (t) => Number((await store.db.selectFrom(t as 'accounts').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n)));
 
-  const ENDPOINTS: Array<{ method: 'GET' | 'POST'; url: (x: unknown) => string; body?: (x: unknown) => unknown; auth: boolean }> = [
+  const ENDPOINTS: Array<{ method: 'GET' | 'POST'; url: (x: unknown) => string; body?: (x: unknown) => unknown; auth: boolean | 'secretary' }> = [
     { method: 'POST', url: () => '/api/v1/session', body: (x) => ({ email: x, password: x }), auth: false },
     { method: 'POST', url: () => '/api/v1/session', body: (x) => x, auth: false },
     { method: 'POST', url: () => '/api/v1/invitations/accept', body: (x) => ({ token: x, password: 'a long enough password' }), auth: false },
@@ -63,7 +65,24 @@ describe.each(ENGINES)('bad input on %s', (engine) => {
     { method: 'GET', url: (x) => `/api/v1/discussions/d1/units?q=${encodeURIComponent(String(x))}`, auth: false },
     { method: 'GET', url: (x) => `/api/v1/discussions/d1/units?parent=${encodeURIComponent(String(x))}&cursor=${encodeURIComponent(String(x))}`, auth: false },
     { method: 'GET', url: (x) => `/api/v1/discussions/${encodeURIComponent(String(x))}/units/b1/reports`, auth: false },
+    // The verifiable record: keys, signed reports, tiles, proofs.
+    { method: 'POST', url: () => '/api/v1/keys', body: (x) => ({ unitId: 'b1', publicKey: x, label: x }), auth: 'secretary' },
+    { method: 'POST', url: () => '/api/v1/keys', body: (x) => ({ unitId: x, publicKey: 'A'.repeat(43) + '=', replaces: x }), auth: 'secretary' },
+    { method: 'POST', url: (x) => `/api/v1/keys/${encodeURIComponent(String(x))}/approve`, body: (x) => ({ reason: x }), auth: true },
+    { method: 'POST', url: (x) => `/api/v1/keys/${encodeURIComponent(String(x))}/revoke`, body: (x) => ({ reason: x }), auth: true },
+    {
+      method: 'POST',
+      url: () => '/api/v1/discussions/d1/reports',
+      body: (x) => ({ unitId: 'b1', meetingDate: '2024-01-05', present: 1, votes: {}, resolution: 'r', signature: { keyId: x, value: x } }),
+      auth: true,
+    },
+    { method: 'GET', url: (x) => `/log/d1/tile/${encodeURIComponent(String(x))}`, auth: false },
+    { method: 'GET', url: (x) => `/api/v1/discussions/d1/log/consistency?from=${encodeURIComponent(String(x))}&to=${encodeURIComponent(String(x))}`, auth: false },
+    { method: 'GET', url: (x) => `/api/v1/discussions/d1/units/b1/reports/${encodeURIComponent(String(x))}/receipt`, auth: false },
   ];
+
+  const auth = (who: boolean | 'secretary'): Record<string, string> =>
+    who === false ? {} : { authorization: `Bearer ${who === 'secretary' ? secretary : office}` };
 
   it('answers every malformed request with a clear 4xx and stores nothing', async () => {
     const before = await counts();
@@ -73,8 +92,8 @@ describe.each(ENGINES)('bad input on %s', (engine) => {
         const r = await app.inject({
           method: e.method,
           url: e.url(x),
-          headers: e.auth ? { authorization: `Bearer ${office}` } : {},
-          ...(e.body ? { payload: JSON.stringify(e.body(x)) ?? 'null', headers: { 'content-type': 'application/json', ...(e.auth ? { authorization: `Bearer ${office}` } : {}) } } : {}),
+          headers: auth(e.auth),
+          ...(e.body ? { payload: JSON.stringify(e.body(x)) ?? 'null', headers: { 'content-type': 'application/json', ...auth(e.auth) } } : {}),
         });
         expect(r.statusCode, `${e.method} ${e.url(x).slice(0, 120)} → ${r.body.slice(0, 300)}`).toBeLessThan(500);
         if (r.statusCode >= 400) {

@@ -28,8 +28,8 @@ export const logRoutes =
       config: { policy: 'public' },
       schema: { summary: "The discussion log's latest signed checkpoint (C2SP tlog-checkpoint), with witnesses' cosignatures", tags: ['record'], params, response: { 200: z.string(), 404: ErrorBody } },
       handler: async (req, reply) => {
-        await requireLog(ctx.store.db, req.params.id);
         const c = (await ctx.log.latest(req.params.id)) ?? (await ctx.log.checkpoint(req.params.id));
+        if (!c) await requireLog(ctx.store.db, req.params.id); // no log at all: a 404 saying so
         if (!c) throw new DomainError('not_found', `discussion '${req.params.id}' has no checkpoint yet`);
         return reply.type(TEXT).header('cache-control', 'no-cache').send(c.cosigned);
       },
@@ -77,8 +77,8 @@ export const logRoutes =
           if (e instanceof TileError) throw new DomainError('invalid_input', e.message, { field: 'path' });
           throw e;
         }
-        await requireLog(ctx.store.db, id);
         const latest = await ctx.log.latest(id);
+        if (!latest) await requireLog(ctx.store.db, id); // no log at all: a 404 saying so
         const size = latest?.size ?? 0;
         const level = parsed.kind === 'entries' ? 0 : parsed.level;
         let available: number;

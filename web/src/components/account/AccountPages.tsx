@@ -3,6 +3,7 @@
  * (/reset, /reset?token=T) and one's own account (/account: who I am, my roles, my roll entry, my sessions).
  * Tokens from email links are taken out of the address bar once used, so they do not linger in history.
  */
+import { EmailField } from './EmailField.tsx';
 import { useEffect, useId, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { TFunction } from 'i18next';
@@ -116,26 +117,7 @@ export function SignInPage() {
         </Problem>
       ) : null}
       <form noValidate onSubmit={(e) => void submit(e)} className="narrow">
-        <label htmlFor={`${id}-email`}>{t('fields.email')}</label>
-        <input
-          id={`${id}-email`}
-          type="email"
-          name="email"
-          autoComplete="username"
-          inputMode="email"
-          autoCapitalize="none"
-          spellCheck={false}
-          value={email}
-          onChange={(e) => setEmail(e.target.value)}
-          aria-invalid={emailErr || wrong ? true : undefined}
-          aria-describedby={[emailErr ? `${id}-email-err` : '', wrong ? `${id}-problem` : ''].filter(Boolean).join(' ') || undefined}
-          className="wide"
-        />
-        {emailErr ? (
-          <p className="field-error" id={`${id}-email-err`}>
-            {emailErr}
-          </p>
-        ) : null}
+        <EmailField id={id} value={email} onChange={setEmail} error={emailErr} autoComplete="username" problemId={wrong ? `${id}-problem` : undefined} />
         <label htmlFor={`${id}-password`}>{t('fields.password')}</label>
         <input
           id={`${id}-password`}
@@ -369,26 +351,7 @@ function RequestReset() {
             </Problem>
           ) : null}
           <form noValidate onSubmit={(e) => void submit(e)} className="narrow">
-            <label htmlFor={`${id}-email`}>{t('fields.email')}</label>
-            <input
-              id={`${id}-email`}
-              type="email"
-              name="email"
-              autoComplete="email"
-              inputMode="email"
-              autoCapitalize="none"
-              spellCheck={false}
-              value={email}
-              onChange={(e) => setEmail(e.target.value)}
-              aria-invalid={emailErr ? true : undefined}
-              aria-describedby={emailErr ? `${id}-email-err` : undefined}
-              className="wide"
-            />
-            {emailErr ? (
-              <p className="field-error" id={`${id}-email-err`}>
-                {emailErr}
-              </p>
-            ) : null}
+            <EmailField id={id} value={email} onChange={setEmail} error={emailErr} autoComplete="email" />
             <p className="actions">
               <button type="submit" aria-disabled={busy || undefined}>
                 {busy ? t('common.busy') : t('reset.submit')}
