@@ -16,7 +16,7 @@ import { discussionEntryFromDefinition, keyEntry, reportEntry, rollEntries, sha2
 import { leafHash } from '../log/merkle.ts';
 import { generateSigner, verifierKey } from '../log/note.ts';
 import { signingKeyId, signReportStatement, type ReportStatement } from '../log/signing.ts';
-import { encodeBundle, entryBundlePath, tileCoords, TILE_WIDTH } from '../log/tiles.ts';
+import { encodeBundle, entryBundlePath, textPath, tileCoords, TILE_WIDTH } from '../log/tiles.ts';
 import { MerkleTree } from '../log/tree.ts';
 import { benchDiscussion, branchReport } from './organization.ts';
 
@@ -105,6 +105,7 @@ export function writeSyntheticRecord(dir: string, opts: { reports: number; units
   });
   const view = (unitId: string, counts: TallyCounts) => ({ discussionId: definition.id, unitId, asOf: '2024-01-05T12:00:00.000Z', provisional: true, ...counts, withheld: false });
   const all = [view(rootId, root), ...units.map((u) => view(u.unitId, u.counts))].sort((a, b) => (a.unitId < b.unitId ? -1 : 1));
+  write(textPath(sha256Hex(definition.title)), definition.title);
   write('tallies.json', JSON.stringify({ discussionId: definition.id, logSize: size, asOf: '2024-01-05T12:00:00.000Z', provisional: true, units: all }));
   return { dir, entries: size, reports: opts.reports, units: opts.units, vkey };
 }

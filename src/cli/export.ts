@@ -6,6 +6,7 @@
  *   vkey                  the log's verifier key
  *   tile/<L>/<N>[.p/<W>]  every hash tile of the checkpoint's tree
  *   tile/entries/<N>[.p/<W>]  every entry bundle (the full ones and the partial right edge)
+ *   text/<sha256>         the public texts the entries name by hash (the discussion's title)
  *   tallies.json          every unit's published tally and the log size it accounts for
  *
  * The tallies are read first (one snapshot, accounting for entries 0 … L − 1), then a checkpoint covering at least L is
@@ -16,7 +17,9 @@ import { mkdir, mkdtemp, readdir, rename, rm, rmdir, stat, writeFile } from 'nod
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { DomainError } from '../domain/errors.ts';
-import { entryBundlePath, TILE_WIDTH, tileCoords } from '../log/tiles.ts';
+import { entryBundlePath, textPath, TILE_WIDTH, tileCoords } from '../log/tiles.ts';
+import { sha256Hex } from '../log/entries.ts';
+import { findDiscussion } from '../storage/discussions.repository.ts';
 import { LogPublisher, requireLog } from '../services/log.ts';
 import { publishedTallies } from '../services/tally.ts';
 import type { Db } from '../storage/db.ts';
@@ -100,6 +103,8 @@ export async function exportRecord(db: Db, discussionId: string, dir: string, op
       await write(entryBundlePath(i, width), await publisher.bundle(discussionId, i, width));
       bar.update(++done, coords.length + bundleCount);
     }
+    const definition = (await findDiscussion(db, discussionId))!.definition;
+    await write(textPath(sha256Hex(definition.title)), definition.title);
     await write('tallies.json', `${JSON.stringify(tallies, null, 2)}\n`);
     if (existed) await rmdir(target);
     await rename(tmp, target);

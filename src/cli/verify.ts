@@ -207,7 +207,7 @@ export async function runVerify(target: string, opts: VerifyCommandOptions, io: 
     const n = (x: number | null) => (x ?? 0).toLocaleString('en');
     io.out(
       `verified ${f.origin}: checkpoint of ${n(f.checkpointSize)} entries${witnessed}; tree rebuilt, ${n(f.tilesChecked)} tiles equal; ` +
-        `${n(f.reports)} reports with valid signatures; ${n(f.units)} units' tallies recomputed from ${n(f.logSize)} entries equal the published ones (${n(f.tallyFieldsCompared)} figures)`,
+        `${n(f.reports)} reports with valid signatures; ${f.textsChecked ? "the title's text matches its hash; " : ''}${n(f.units)} units' tallies recomputed from ${n(f.logSize)} entries equal the published ones (${n(f.tallyFieldsCompared)} figures)`,
     );
   } else {
     const byKind = new Map<string, number>();

@@ -57,6 +57,12 @@ const suffix = (width: number): string => {
   return width === TILE_WIDTH ? '' : `.p/${width}`;
 };
 
+/** `text/<sha256>`: a public text the log names by its SHA-256 (lower-case hex), served beside the tiles. */
+export function textPath(sha256: string): string {
+  if (!/^[0-9a-f]{64}$/.test(sha256)) throw new RangeError(`not a lower-case hex SHA-256: ${sha256}`);
+  return `text/${sha256}`;
+}
+
 /** `tile/<L>/<N>[.p/<W>]`; width 256 (the default) is a full tile. */
 export function tilePath(level: number, index: number, width: number = TILE_WIDTH): string {
   if (!Number.isSafeInteger(level) || level < 0 || level > MAX_LEVEL) throw new RangeError(`bad tile level ${level}`);

@@ -16,7 +16,8 @@
  *      rotation, each unit's versions a chain 1, 2, … with `supersedes` the previous one, counts within the rules;
  *   6. every report's signature, against the key valid at its position (a `SignatureChecker`: here in this thread,
  *      or on all cores, see src/cli/verify.ts);
- *   7. every unit's tally recomputed from entries 0 … logSize − 1 and compared, field by field, with tallies.json.
+ *   7. the public texts behind the log's hashes (the discussion's title, `text/<sha256>`) have those hashes;
+ *   8. every unit's tally recomputed from entries 0 … logSize − 1 and compared, field by field, with tallies.json.
  *
  * Pure apart from the reads and crypto: no clock, no file system, no network of its own.
  */
@@ -29,11 +30,11 @@ import type { z } from 'zod';
 import { PublishedTallies } from '../schemas/tally.ts';
 import { openCheckpoint, parseCheckpoint, type Checkpoint } from './checkpoint.ts';
 import { openCosignature, parseCosignatureVerifierKey, type CosignatureVerifier } from './cosignature.ts';
-import { joinRollParts, parseEntry, type DiscussionEntry, type Entry, type KeyEntry, type ReportEntry, type RollEntry } from './entries.ts';
+import { joinRollParts, parseEntry, sha256Hex, type DiscussionEntry, type Entry, type KeyEntry, type ReportEntry, type RollEntry } from './entries.ts';
 import { emptyRoot, equalHashes, HASH_SIZE, leafHash, merkleRoot, type Hash } from './merkle.ts';
 import { checkEd25519PublicKey, hex8, parseVerifierKey, type Verifier } from './note.ts';
 import { REPORT_STATEMENT_CONTEXT, reportStatementBytes, signingKeyId } from './signing.ts';
-import { entryBundlePath, decodeBundle, TILE_WIDTH, tileCoords, VerifiedTiles, type TileCoord } from './tiles.ts';
+import { entryBundlePath, decodeBundle, textPath, TILE_WIDTH, tileCoords, VerifiedTiles, type TileCoord } from './tiles.ts';
 import { MerkleTree } from './tree.ts';
 
 // ---- what verification reads, and what it answers ----
@@ -50,7 +51,7 @@ export interface RecordSource {
   readonly live?: boolean;
 }
 
-export type ProblemKind = 'source' | 'checkpoint' | 'witness' | 'consistency' | 'tree' | 'tile' | 'entry' | 'structure' | 'signature' | 'tally';
+export type ProblemKind = 'source' | 'checkpoint' | 'witness' | 'consistency' | 'tree' | 'tile' | 'entry' | 'structure' | 'signature' | 'tally' | 'text';
 
 export interface Problem {
   kind: ProblemKind;
@@ -211,6 +212,8 @@ export interface VerifyFigures {
   bytesRead: number;
   cosignaturesVerified: number;
   tallyFieldsCompared: number;
+  /** Texts read and found to have the SHA-256 their entry names. */
+  textsChecked: number;
 }
 
 export interface VerifyReport {
@@ -349,6 +352,7 @@ export async function verifyRecord(opts: VerifyOptions): Promise<VerifyReport> {
     bytesRead: 0,
     cosignaturesVerified: 0,
     tallyFieldsCompared: 0,
+    textsChecked: 0,
   };
   const finish = (): VerifyReport => ({ ok: problems.length === 0, problems, warnings, figures });
   const progress = opts.progress ?? (() => silentBar);
@@ -560,7 +564,16 @@ export async function verifyRecord(opts: VerifyOptions): Promise<VerifyReport> {
     signing.stop();
   }
 
-  // 7. The tallies.
+  // 7. The public texts behind the log's hashes: the discussion's title, served as text/<its SHA-256>.
+  const head = parsed[0];
+  if (head?.type === 'discussion') {
+    const title = await read(textPath(head.titleSha256));
+    if (!title) problem('text', `entry 0: the title behind titleSha256 ${head.titleSha256} is not served (${textPath(head.titleSha256)})`);
+    else if (sha256Hex(title) !== head.titleSha256) problem('text', `${textPath(head.titleSha256)} is not the text entry 0 names: its SHA-256 is ${sha256Hex(title)}`);
+    else figures.textsChecked++;
+  }
+
+  // 8. The tallies.
   if (published && walk.definition && walk.roll) {
     const below = logSize ?? size;
     const holes = parsed.slice(0, Math.min(below, size)).some((e) => e === undefined);

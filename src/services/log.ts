@@ -16,7 +16,7 @@
 import { randomBytes } from 'node:crypto';
 import { DomainError } from '../domain/errors.ts';
 import { signCheckpoint } from '../log/checkpoint.ts';
-import { discussionEntryFromDefinition, keyEntry, reportEntry, rollEntries, type ReportEntry, type RollUnit } from '../log/entries.ts';
+import { discussionEntryFromDefinition, keyEntry, reportEntry, rollEntries, sha256Hex, type ReportEntry, type RollUnit } from '../log/entries.ts';
 import { leafHash, type Hash } from '../log/merkle.ts';
 import { signerFromSeed, verifierKey, type Signer } from '../log/note.ts';
 import { formatProof } from '../log/proof.ts';
@@ -30,7 +30,7 @@ import { MerkleTree } from '../log/tree.ts';
 import { crashPoint } from './crash-points.ts';
 import type { DiscussionDefinition } from '../domain/discussion.ts';
 import type { Db } from '../storage/db.ts';
-import type { FrozenUnit } from '../storage/discussions.repository.ts';
+import { findDiscussion, type FrozenUnit } from '../storage/discussions.repository.ts';
 import {
   appendLogEntries,
   checkpointAtLeast,
@@ -444,6 +444,17 @@ export class LogPublisher {
 }
 
 /** The log of a discussion, or a 404 naming it. */
+/**
+ * A public text the discussion's log names by its SHA-256 — its title (entry 0's `titleSha256`) — or undefined.
+ * Resolution texts are not public (they can name people): those who may read a unit's reports get them, with their
+ * hashes, from its report history.
+ */
+export async function publicLogText(db: Db, discussionId: string, sha256: string): Promise<string | undefined> {
+  const d = await findDiscussion(db, discussionId);
+  if (d && sha256Hex(d.definition.title) === sha256) return d.definition.title;
+  return undefined;
+}
+
 export async function requireLog(db: Db, discussionId: string) {
   const head = await findLogHead(db, discussionId);
   if (!head) throw new DomainError('not_found', `discussion '${discussionId}' has no public log (it is not open, or it was opened before the log existed)`);

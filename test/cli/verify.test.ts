@@ -108,7 +108,7 @@ describe.each(ENGINES)('plenum export and verify on %s', (engine) => {
     expect(plain.problems).toEqual([]);
     expect(plain.code).toBe(0);
     expect(plain.err.join('\n')).toMatch(/WARNING: no --vkey given.*vouches for itself/);
-    expect(plain.out.at(-1)).toMatch(/^verified plenum\.localhost\/d1: checkpoint of 12 entries; .* 9 reports with valid signatures; 16 units' tallies .* equal the published ones/);
+    expect(plain.out.at(-1)).toMatch(/^verified plenum\.localhost\/d1: checkpoint of 12 entries; .* 9 reports with valid signatures; the title's text matches its hash; 16 units' tallies .* equal the published ones/);
     expect(plain.report!.figures).toMatchObject({ checkpointSize: 12, logSize: 12, entries: 12, reports: 9, units: 16, signaturesChecked: 9 });
     // --workers 0: everything in the main thread, the same verdict.
     const here = await verify(record, { workers: '0' });

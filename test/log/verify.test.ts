@@ -8,7 +8,7 @@ import { discussionEntry, keyEntry, reportEntry, rollEntries, sha256Hex, type Re
 import { leafHash, merkleRoot } from '../../src/log/merkle.ts';
 import { generateSigner, verifierKey, type Signer } from '../../src/log/note.ts';
 import { signingKeyId, signReportStatement } from '../../src/log/signing.ts';
-import { encodeBundle, entryBundlePath, TILE_WIDTH, tileMap, tilesFromLeafHashes } from '../../src/log/tiles.ts';
+import { encodeBundle, entryBundlePath, textPath, TILE_WIDTH, tileMap, tilesFromLeafHashes } from '../../src/log/tiles.ts';
 import { reportStatementBytes } from '../../src/log/statement.ts';
 import { checkBundle, checkSignaturesHere, KeyRing, statementFromEntryBytes, verifyRecord, VerifyUsageError, type EntryPool, type RecordSource, type SignatureChecker } from '../../src/log/verify.ts';
 import { parseEntry } from '../../src/log/entries.ts';
@@ -67,6 +67,7 @@ function publish(entries: Uint8Array[], units: unknown[], logSize = entries.leng
   const text = (s: string) => new TextEncoder().encode(s);
   files.set('checkpoint', text(signCheckpoint({ origin: ORIGIN, size: entries.length, root: merkleRoot(leaves) }, logKey)));
   files.set('vkey', text(`${verifierKey(logKey.name, logKey.publicKey)}\n`));
+  files.set(textPath(sha256Hex('A test')), text('A test'));
   files.set('tallies.json', text(JSON.stringify({ discussionId: 'd1', logSize, asOf: '2024-01-05T12:00:00.000Z', provisional: false, units })));
   return files;
 }
@@ -93,6 +94,21 @@ describe('verifyRecord on a log built by hand', () => {
     expect(r.warnings).toEqual([]);
     expect(r.figures).toMatchObject({ origin: ORIGIN, checkpointSize: 5, logSize: 5, entries: 5, reports: 2, keys: 1, units: 3, signaturesChecked: 2 });
     expect(r.figures.tallyFieldsCompared).toBeGreaterThan(3 * 6);
+    expect(r.figures.textsChecked).toBe(1);
+  });
+
+  it("checks the title behind entry 0's hash: missing, or not the text the hash names", async () => {
+    const path = textPath(sha256Hex('A test'));
+    const vkey = verifierKey(logKey.name, logKey.publicKey);
+    const missing = publish(CLEAN, HAND_TALLIES);
+    missing.delete(path);
+    const r1 = await verifyRecord({ source: memory(missing), vkey });
+    expect(r1.ok).toBe(false);
+    expect(r1.problems).toEqual([{ kind: 'text', message: `entry 0: the title behind titleSha256 ${sha256Hex('A test')} is not served (${path})` }]);
+    const changed = publish(CLEAN, HAND_TALLIES);
+    changed.set(path, new TextEncoder().encode('A test, edited'));
+    const r2 = await verifyRecord({ source: memory(changed), vkey });
+    expect(r2.problems).toEqual([{ kind: 'text', message: `${path} is not the text entry 0 names: its SHA-256 is ${sha256Hex('A test, edited')}` }]);
   });
 
   it('recomputes from entries 0 … logSize − 1 only, and warns when the key is the served one', async () => {

@@ -3,6 +3,7 @@
  * checkpoint signed by the key at /vkey, every tile and entry bundle proved against the checkpoint's root, and each
  * report version's receipt checked offline — with nothing but the published files and src/log.
  */
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openCheckpoint } from '../../src/log/checkpoint.ts';
 import { parseEntry, sha256Hex, type ReportEntry } from '../../src/log/entries.ts';
@@ -110,6 +111,21 @@ describe.each(ENGINES)('the public log over HTTP on %s', (engine) => {
     expect(bad.statusCode).toBe(400);
     expect(bad.json().error.field).toBe('path');
     expect((await get('/api/v1/discussions/d1/units/b8/reports/1/receipt')).statusCode).toBe(404);
+  });
+
+  it("serves the title behind entry 0's titleSha256, and no other text", async () => {
+    const title = 'Test discussion';
+    const sha = createHash('sha256').update(title).digest('hex');
+    const r = await get(`/log/d1/text/${sha}`);
+    expect(r.statusCode).toBe(200);
+    expect(r.body).toBe(title);
+    expect(r.headers['cache-control']).toContain('immutable');
+    const other = await get(`/log/d1/text/${createHash('sha256').update('a resolution').digest('hex')}`);
+    expect(other.statusCode).toBe(404);
+    expect(other.json().error.message).toContain('resolution texts are served with');
+    const bad = await get('/log/d1/text/ABC');
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error.field).toBe('params.sha256');
   });
 
   it('a partial tile of an older width is still served (and never changes)', async () => {

@@ -1,6 +1,7 @@
 /**
  * The public record, served as C2SP tlog-tiles static files under /log/<discussion>/ (docs/verifiable-record.md):
- * the checkpoint (the one file that changes), the log's verifier key, hash tiles and entry bundles — and, under the
+ * the checkpoint (the one file that changes), the log's verifier key, hash tiles and entry bundles, the public texts
+ * behind the entries' hashes (text/<sha256>: the title) — and, under the
  * API, each report version's receipt (a C2SP tlog-proof). Tiles are served for the latest checkpoint: a full tile, or
  * a partial one of any width up to what that checkpoint holds (a partial tile of a given width never changes either,
  * so every tile is cacheable for good).
@@ -10,7 +11,7 @@ import { z } from 'zod';
 import { DomainError } from '../../domain/errors.ts';
 import { ErrorBody, Id } from '../../schemas/common.ts';
 import { parseTilePath, TILE_WIDTH, TileError, tileWidth } from '../../log/tiles.ts';
-import { requireLog } from '../../services/log.ts';
+import { publicLogText, requireLog } from '../../services/log.ts';
 import { publishedTallies } from '../../services/tally.ts';
 import { PublishedTallies } from '../../schemas/tally.ts';
 import { findReportLogIndex } from '../../storage/reports.repository.ts';
@@ -57,6 +58,25 @@ export const logRoutes =
         await requireLog(ctx.store.db, req.params.id);
         reply.header('cache-control', 'no-cache');
         return publishedTallies(ctx.store.db, req.params.id, ctx.now());
+      },
+    });
+
+    app.get('/log/:id/text/:sha256', {
+      config: { policy: 'public' },
+      schema: {
+        summary: "A public text the log names by its SHA-256 (the discussion's title); check it by hashing it",
+        tags: ['record'],
+        params: z.object({ id: Id, sha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be a lower-case hex SHA-256') }),
+        response: { 200: z.string(), 400: ErrorBody, 404: ErrorBody },
+      },
+      handler: async (req, reply) => {
+        const { id, sha256 } = req.params;
+        await requireLog(ctx.store.db, id);
+        const text = await publicLogText(ctx.store.db, id, sha256);
+        if (text === undefined) {
+          throw new DomainError('not_found', `discussion '${id}' has no public text with SHA-256 ${sha256} (resolution texts are served with a unit's reports, to those who may read them)`);
+        }
+        return reply.type(TEXT).header('cache-control', IMMUTABLE).send(text);
       },
     });
 
