@@ -7,7 +7,7 @@ import { registerWitnessCommands } from './witness.ts';
 import { registerKeyCommands } from './keys.ts';
 import { registerVerifyCommand } from './verify.ts';
 import { registerExportCommand } from './export.ts';
-import { registerApportionCommand } from './apportion.ts';
+import { registerReceiptCommand } from './receipt.ts';
 import { Command, Option } from 'commander';
 import { CONSOLE, formatGrants } from '../domain/policy.ts';
 import { CONSOLE_ACTOR } from '../domain/audit.ts';
@@ -333,7 +333,7 @@ export function buildCli(): Command {
   registerKeyCommands(program);
   registerVerifyCommand(program);
   registerExportCommand(program);
-  registerApportionCommand(program);
+  registerReceiptCommand(program);
 
   return program;
 }

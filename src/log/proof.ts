@@ -94,6 +94,16 @@ export function parseProof(text: string): TlogProof {
 }
 
 /**
+ * Verifies a Plenum receipt on its own: a proof whose `extra` data is the entry's bytes (as the server's receipts
+ * carry them). The entry is then proved as `verifyProof` does. Throws as it does, and ProofFormatError without extra.
+ */
+export function verifyReceipt(proofText: string, logVerifierKey: Verifier | string): TlogProof & { verified: Checkpoint; entry: Uint8Array } {
+  const { extra } = parseProof(proofText);
+  if (!extra) throw new ProofFormatError('this proof carries no entry (no extra line): give the entry to check it against');
+  return { ...verifyProof(proofText, extra, logVerifierKey), entry: extra };
+}
+
+/**
  * Verifies a proof text for `entry`: the checkpoint must be signed by the log's key (a Verifier or a vkey string), and
  * the inclusion proof must lead from the entry's leaf hash at the index to the checkpoint's root. Throws
  * ProofFormatError, NoteError or ProofError; returns the parsed proof and the verified checkpoint.

@@ -418,7 +418,7 @@ export class LogPublisher {
 
   /**
    * A receipt for the entry at `index`: a C2SP tlog-proof against the first checkpoint that covers it (signed now
-   * if none does yet).
+   * if none does yet), carrying the entry's bytes as its `extra` data.
    */
   async receipt(discussionId: string, index: number): Promise<string | undefined> {
     let c: StoredCheckpoint | PublishedCheckpoint | undefined = await checkpointAtLeast(this.db, discussionId, index + 1);
@@ -431,7 +431,10 @@ export class LogPublisher {
       return held.tree.inclusionProof(index, size);
     });
     if (!proof) return undefined;
-    return formatProof({ index, proof, checkpoint: c.note + lines.join('') });
+    const [row] = await readLogEntries(this.db, discussionId, index, index + 1);
+    if (!row) return undefined;
+    // The entry itself rides in `extra`, so the receipt alone proves what was logged (docs/verifiable-record.md).
+    return formatProof({ index, proof, checkpoint: c.note + lines.join(''), extra: utf8.encode(row.entry) });
   }
 
   /** The tree (for proofs between sizes), up to date with the stored rows. */

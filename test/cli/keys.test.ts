@@ -56,6 +56,34 @@ describe('plenum key', () => {
       expect(parseEntry(new TextEncoder().encode(row!.entry))).toMatchObject({ type: 'report', unitId: 'b1', keyId, enteredBy: 'unit', signature: body.signature.value });
       const tally = (await app.inject({ method: 'GET', url: '/api/v1/discussions/d1/tally' })).json();
       expect(tally).toMatchObject({ unitsReported: 1, unitsOfficeSigned: 0 });
+
+      // Her receipt, checked offline with the log's key (and her public key for the signature).
+      const receipt = await app.inject({ method: 'GET', url: `/api/v1/discussions/d1/units/b1/reports/1/receipt` });
+      expect(receipt.statusCode, receipt.body).toBe(200);
+      const vkey = (await app.inject({ method: 'GET', url: '/log/d1/vkey' })).body.trim();
+      const receiptFile = join(dir, 'b1-v1.tlog-proof');
+      writeFileSync(receiptFile, receipt.body);
+      const checked = plenum('receipt', receiptFile, '--vkey', vkey, '--public-key', publicKey);
+      expect(checked.code, checked.stderr + checked.stdout).toBe(0);
+      expect(checked.stdout).toContain(`entry ${r.json().logIndex} of plenum.localhost/d1 is in the log`);
+      expect(checked.stdout).toContain(`report of unit b1, version 1`);
+      expect(checked.stdout).toContain(`the report's signature verifies with key ${keyId}`);
+      // Another key, a changed proof, a changed entry, a bad key: each named, non-zero.
+      const other = plenum('key', 'generate', '--out', join(dir, 'other.pem')).stdout.trim().split('\n').at(-1)!;
+      expect(plenum('receipt', receiptFile, '--vkey', vkey, '--public-key', other)).toMatchObject({ code: 1, stdout: expect.stringContaining('FAILED: the key given is') });
+      const lines = receipt.body.split('\n');
+      const hashAt = lines.findIndex((l) => l.startsWith('index ')) + 1;
+      const flipped = [...lines];
+      flipped[hashAt] = Buffer.alloc(32, 7).toString('base64');
+      writeFileSync(receiptFile, flipped.join('\n'));
+      expect(plenum('receipt', receiptFile, '--vkey', vkey)).toMatchObject({ code: 1, stdout: expect.stringContaining('FAILED:') });
+      const entryChanged = [...lines];
+      const extraAt = lines.findIndex((l) => l.startsWith('extra '));
+      const entryJson = Buffer.from(lines[extraAt]!.slice(6), 'base64').toString('utf8').replace('"present":', '"present":1');
+      entryChanged[extraAt] = `extra ${Buffer.from(entryJson).toString('base64')}`;
+      writeFileSync(receiptFile, entryChanged.join('\n'));
+      expect(plenum('receipt', receiptFile, '--vkey', vkey)).toMatchObject({ code: 1, stdout: expect.stringContaining('FAILED:') });
+      expect(plenum('receipt', receiptFile, '--vkey', 'not-a-key').code).toBe(2);
     } finally {
       await app.close();
       await store.close();

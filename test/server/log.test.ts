@@ -9,7 +9,7 @@ import { openCheckpoint } from '../../src/log/checkpoint.ts';
 import { parseEntry, sha256Hex, type ReportEntry } from '../../src/log/entries.ts';
 import { leafHash, merkleRoot } from '../../src/log/merkle.ts';
 import { parseVerifierKey } from '../../src/log/note.ts';
-import { verifyProof } from '../../src/log/proof.ts';
+import { verifyProof, verifyReceipt } from '../../src/log/proof.ts';
 import { ed25519PublicKey, verifyReportSignature } from '../../src/log/signing.ts';
 import { decodeBundle, entryBundlePath, tileCoords, VerifiedTiles } from '../../src/log/tiles.ts';
 import { buildApp, type App } from '../../src/server/app.ts';
@@ -87,6 +87,9 @@ describe.each(ENGINES)('the public log over HTTP on %s', (engine) => {
       const checked = verifyProof(r.body, entries[a.logIndex]!, vkey);
       expect(checked.index).toBe(a.logIndex);
       expect(() => verifyProof(r.body, entries[(a.logIndex + 1) % entries.length]!, vkey)).toThrow();
+      // The receipt carries the entry itself: it proves what was logged on its own.
+      const alone = verifyReceipt(r.body, vkey);
+      expect(Buffer.from(alone.entry).equals(Buffer.from(entries[a.logIndex]!))).toBe(true);
     }
   });
 
