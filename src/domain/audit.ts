@@ -35,6 +35,21 @@ export const AUDIT_ACTIONS = [
   'key.approve',
   'key.refuse',
   'key.revoke',
+  'challenge.file',
+  'challenge.decide',
+  // conference (issue 6)
+  'conference.define',
+  'conference.apportion',
+  'conference.open',
+  'conference.close',
+  'delegate.record',
+  'delegate.confirm',
+  'delegate.reject',
+  'motion.propose',
+  'vote.record',
+  'vote.open',
+  'ballot.record',
+  'vote.close',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

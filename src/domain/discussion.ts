@@ -25,6 +25,10 @@ export interface Rules {
    * (docs/verifiable-record.md, "Witnesses"). Absent: none required.
    */
   witnesses?: { required: number; keys: string[] } | undefined;
+  /**
+   * Hours after a report version is accepted during which it may be challenged (docs/challenges.md). Absent: 72.
+   */
+  challengeWindowHours?: number | undefined;
 }
 
 /**

@@ -94,8 +94,27 @@ export const PERMISSIONS = {
   'key:read': ['office', 'committee', 'secretary'] as readonly Role[],
   /** Approving, refusing or revoking a unit's key: an officer of a unit above it (src/services/keys.ts). */
   'key:decide': ['office', 'committee', 'secretary'] as readonly Role[],
+  /**
+   * Challenging a branch's report: a member of that branch, or an observer (platforms' monitors) for any unit
+   * (`grantReaches`). The challenger's identity and text go only to the commission, the office and the unit's readers.
+   */
+  'challenge:file': ['member', 'observer'] as readonly Role[],
+  /** Reading challenges' evidence and who filed them: the commission and the office. */
+  'challenge:review': ['commission', 'office'] as readonly Role[],
+  /** Deciding challenges (uphold, order a correction, strike the report or some votes): the commission alone. */
+  'challenge:decide': ['commission'] as readonly Role[],
   /** The audit log: who changed what. */
   'audit:read': ['office', 'commission'] as readonly Role[],
+  /**
+   * Conference (docs/conference.md). Recording the delegates an electing unit elected: its secretary, a committee at or
+   * above it, or the office (`authorizeOnUnit` on the electing unit). Defining, apportioning, resolutions and votes
+   * need `discussion:write` (the office).
+   */
+  'delegate:record': ['office', 'committee', 'secretary'] as readonly Role[],
+  /** The credentials committee: confirming or rejecting (with a reason) a delegate's mandate; sees delegates' names. */
+  'credentials:decide': ['office', 'commission'] as readonly Role[],
+  /** Proposing a motion: the office (resolutions, amendments); a member only if her own account is a confirmed delegate's (amendments; src/services/conference.ts). */
+  'motion:propose': ['office', 'member'] as readonly Role[],
 } as const;
 export type Permission = keyof typeof PERMISSIONS;
 
@@ -123,8 +142,10 @@ export function relationOf(principalUnit: string | null, unitId: string, ancesto
 /** Whether one grant reaches a unit: everywhere, its subtree, its own unit, or (members, observers) nowhere to write. */
 export function grantReaches(g: Grant, unitId: string, ancestors: readonly string[], permission?: Permission): boolean {
   const rel = relationOf(g.unitId, unitId, ancestors);
-  // Reading is wider than writing: a member reads her own branch's reports; an observer reads everything.
-  const scope = permission === 'report:read' && (g.role === 'member' || g.role === 'observer') ? (g.role === 'member' ? 'unit' : 'organization') : ROLE_SCOPE[g.role];
+  // Reading is wider than writing: a member reads her own branch's reports; an observer reads everything. The same
+  // reach lets a member challenge her own branch's report, and an observer any unit's.
+  const widened = (permission === 'report:read' || permission === 'challenge:file') && (g.role === 'member' || g.role === 'observer');
+  const scope = widened ? (g.role === 'member' ? 'unit' : 'organization') : ROLE_SCOPE[g.role];
   switch (scope) {
     case 'organization':
       return true;

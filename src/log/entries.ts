@@ -23,6 +23,12 @@
  *               {type, v, action: "rotate", keyId, unitId, publicKey, replaces, approvedBy}
  *               {type, v, action: "revoke", keyId, unitId, approvedBy}
  *               publicKey: standard base64 (with padding) of a 32-byte Ed25519 public key, canonical spelling.
+ *   challenge   {type, v, discussionId, challengeId, unitId, version, reason, textSha256}
+ *               a challenge to a unit's report version (who filed it is not logged).
+ *   adjudication {type, v, discussionId, adjudicationId, challengeId | null, unitId, version, decision,
+ *               criterionSha256, reasonSha256, struck: {present, votes} | null}
+ *               the commission's decision on a report version (challengeId null: of its own motion); struck is set
+ *               for decision "strike-votes" only.
  *
  * `parseEntry` accepts exactly the bytes a builder produces: canonical (re-canonicalized and compared byte for byte),
  * a known type, v = 1, no unknown members, within the size limit.
@@ -114,12 +120,39 @@ const KeyEntrySchema = z.discriminatedUnion('action', [
   z.strictObject({ ...KeyBase, action: z.literal('revoke') }),
 ]);
 
+const ChallengeEntrySchema = z.strictObject({
+  type: z.literal('challenge'),
+  ...Envelope,
+  discussionId: Id,
+  challengeId: Id,
+  unitId: Id,
+  version: PositiveInt,
+  reason: z.enum(['no-quorum', 'roll', 'counts', 'procedure', 'pressure', 'ballots', 'other']),
+  textSha256: Sha256Hex,
+});
+
+const AdjudicationEntrySchema = z.strictObject({
+  type: z.literal('adjudication'),
+  ...Envelope,
+  discussionId: Id,
+  adjudicationId: Id,
+  challengeId: Id.nullable(),
+  unitId: Id,
+  version: PositiveInt,
+  decision: z.enum(['uphold', 'order-correction', 'strike', 'strike-votes']),
+  criterionSha256: Sha256Hex,
+  reasonSha256: Sha256Hex,
+  struck: z.strictObject({ present: Count, votes: z.record(Id, QuestionVotesSchema) }).nullable(),
+});
+
 export type DiscussionEntry = z.infer<typeof DiscussionEntrySchema>;
+export type ChallengeEntry = z.infer<typeof ChallengeEntrySchema>;
+export type AdjudicationEntry = z.infer<typeof AdjudicationEntrySchema>;
 export type RollEntry = z.infer<typeof RollEntrySchema>;
 export type RollUnit = RollEntry['units'][number];
 export type ReportEntry = z.infer<typeof ReportEntrySchema>;
 export type KeyEntry = z.infer<typeof KeyEntrySchema>;
-export type Entry = DiscussionEntry | RollEntry | ReportEntry | KeyEntry;
+export type Entry = DiscussionEntry | RollEntry | ReportEntry | KeyEntry | ChallengeEntry | AdjudicationEntry;
 export type EntryType = Entry['type'];
 
 /** Distributes Omit over a union (so each key-entry action keeps its own fields). */
@@ -130,6 +163,8 @@ const SCHEMAS = {
   roll: RollEntrySchema,
   report: ReportEntrySchema,
   key: KeyEntrySchema,
+  challenge: ChallengeEntrySchema,
+  adjudication: AdjudicationEntrySchema,
 } as const;
 
 function describe(error: z.ZodError): string {
@@ -230,6 +265,14 @@ export function joinRollParts(entries: readonly RollEntry[]): RollUnit[] {
 
 export function reportEntry(fields: Fields<ReportEntry>): Uint8Array {
   return encode({ type: 'report', v: ENTRY_VERSION, ...fields });
+}
+
+export function challengeEntry(fields: Fields<ChallengeEntry>): Uint8Array {
+  return encode({ type: 'challenge', v: ENTRY_VERSION, ...fields });
+}
+
+export function adjudicationEntry(fields: Fields<AdjudicationEntry>): Uint8Array {
+  return encode({ type: 'adjudication', v: ENTRY_VERSION, ...fields });
 }
 
 export function keyEntry(fields: Fields<KeyEntry>): Uint8Array {

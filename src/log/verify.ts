@@ -803,6 +803,7 @@ function walkLog(
   let roll: Map<string, UnitOnRoll> | undefined;
   const keys = new Map<string, RegisteredKey>();
   const versions = new Map<string, number>();
+  const challenges = new Map<string, { at: number; unitId: string; version: number; decided: boolean }>();
   const ancestorsOf = (unitId: string): Set<string> => {
     const out = new Set<string>();
     for (let u = roll?.get(unitId)?.parentId; u && !out.has(u); u = roll?.get(u)?.parentId) out.add(u);
@@ -912,6 +913,30 @@ function walkLog(
           }
         }
         if (i < logSize && unit) walk.current.set(e.unitId, { entry: e, officeSigned: officeKeys.has(e.keyId) });
+        break;
+      }
+      case 'challenge': {
+        const what = `challenge ${e.challengeId} of unit ${e.unitId} version ${e.version}`;
+        if (e.discussionId !== d.id) bad(i, `${what} is for discussion ${e.discussionId}, not ${d.id}`);
+        else if (challenges.has(e.challengeId)) bad(i, `${what}: the challenge id was used at entry ${challenges.get(e.challengeId)!.at}`);
+        else if ((versions.get(e.unitId) ?? 0) !== e.version) {
+          bad(i, `${what}: that is not the unit's current report version here (${versions.get(e.unitId) ? `version ${versions.get(e.unitId)}` : 'no report'})`);
+        }
+        if (!challenges.has(e.challengeId)) challenges.set(e.challengeId, { at: i, unitId: e.unitId, version: e.version, decided: false });
+        break;
+      }
+      case 'adjudication': {
+        const what = `adjudication ${e.adjudicationId} of unit ${e.unitId} version ${e.version}`;
+        if (e.discussionId !== d.id) bad(i, `${what} is for discussion ${e.discussionId}, not ${d.id}`);
+        else if (e.version > (versions.get(e.unitId) ?? 0)) bad(i, `${what}: the unit has no such report version here`);
+        if ((e.decision === 'strike-votes') !== (e.struck !== null)) bad(i, `${what}: counts are struck by a strike-votes decision, and only by one`);
+        if (e.challengeId !== null) {
+          const c = challenges.get(e.challengeId);
+          if (!c) bad(i, `${what} decides challenge ${e.challengeId}, which no earlier entry files`);
+          else if (c.unitId !== e.unitId || c.version !== e.version) bad(i, `${what} decides challenge ${e.challengeId}, which is of unit ${c.unitId} version ${c.version}`);
+          else if (c.decided) bad(i, `${what} decides challenge ${e.challengeId} a second time`);
+          else c.decided = true;
+        }
         break;
       }
     }

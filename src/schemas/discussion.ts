@@ -33,6 +33,13 @@ export const RulesInput = z.object({
     .strict()
     .optional()
     .describe("the final figure needs cosignatures of `required` of these witnesses (cosignature/v1 verifier keys, `name+keyid+base64`); plenum verify enforces it"),
+  challengeWindowHours: z
+    .number({ error: 'must be a number' })
+    .int('must be a whole number')
+    .min(1, 'must be 1 or more')
+    .max(24 * 365, 'must be at most a year (8760)')
+    .optional()
+    .describe('hours after a report version is accepted during which members of its unit and observers may challenge it; absent: 72'),
 }).strict();
 
 export const DiscussionInput = z

@@ -39,7 +39,9 @@ import { reportRoutes } from './routes/reports.ts';
 import { rollRoutes } from './routes/roll.ts';
 import { tallyRoutes } from './routes/tally.ts';
 import { logRoutes, receiptRoutes } from './routes/log.ts';
+import { challengeRoutes } from './routes/challenges.ts';
 import { keyRoutes } from './routes/keys.ts';
+import { conferenceRoutes } from './routes/conference.ts';
 import { LogPublisher, witnessesFromEnvironment, type WitnessEndpoint } from '../services/log.ts';
 
 declare module 'fastify' {
@@ -239,6 +241,8 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   await app.register(oidcRoutes(ctx), { prefix: '/api/v1' });
   await app.register(receiptRoutes(ctx), { prefix: '/api/v1' });
   await app.register(keyRoutes(ctx), { prefix: '/api/v1' });
+  await app.register(conferenceRoutes(ctx), { prefix: '/api/v1' });
+  await app.register(challengeRoutes(ctx), { prefix: '/api/v1' });
   await app.register(logRoutes(ctx));
 
   if (opts.live !== false) {

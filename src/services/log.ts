@@ -118,6 +118,12 @@ export async function appendToEveryLog(trx: Db, bytes: Uint8Array, now: string):
   for (const head of await listLogHeads(trx)) await appendLogEntries(trx, head.discussionId, [entry], now);
 }
 
+/** Appends one entry to a discussion's log in the caller's transaction; its index, or null if the discussion has none. */
+export async function appendEntry(trx: Db, discussionId: string, bytes: Uint8Array, now: string): Promise<number | null> {
+  if (!(await hasLog(trx, discussionId))) return null;
+  return appendLogEntries(trx, discussionId, [prepared(bytes)], now, { ifLogged: true });
+}
+
 /**
  * Starts a discussion's log, inside the transaction that opens it: the discussion entry, the office key's entry, the
  * unit keys active now, and the frozen roll. Call `ensureServerKeys` before the transaction.

@@ -29,6 +29,8 @@ import * as links from './migrations/2026-11-26T03-00-links.ts';
 import * as roles from './migrations/2026-11-26T04-00-roles.ts';
 import * as unitSearch from './migrations/2026-11-26T05-00-unit-search.ts';
 import * as log from './migrations/2026-11-26T06-00-log.ts';
+import * as challenges from './migrations/2026-11-27T00-00-challenges.ts';
+import * as conference from './migrations/2026-11-27T01-00-conference.ts';
 import type { Database } from './schema.ts';
 import { DomainError } from '../domain/errors.ts';
 
@@ -148,6 +150,8 @@ const migrations: Record<string, Migration> = {
   '2026-11-26T04-00-roles': roles,
   '2026-11-26T05-00-unit-search': unitSearch,
   '2026-11-26T06-00-log': log,
+  '2026-11-27T00-00-challenges': challenges,
+  '2026-11-27T01-00-conference': conference,
 };
 
 const INTROSPECTION_RACES = new Set(['3F000', '42P01', '42703']);

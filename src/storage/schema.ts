@@ -180,7 +180,49 @@ export interface UnitKeysTable {
   reason: string | null;
 }
 
+export interface ChallengesTable {
+  id: string;
+  discussion_id: string;
+  unit_id: string;
+  report_version: number;
+  reason: string;
+  text: string;
+  filed_by: string;
+  filed_as: string;
+  filed_at: string;
+  state: string;
+  log_index: number | null;
+}
+
+export interface ChallengeEvidenceTable {
+  challenge_id: string;
+  name: string;
+  media_type: string;
+  sha256: string;
+  size: number;
+  content_base64: string;
+}
+
+export interface AdjudicationsTable {
+  id: string;
+  discussion_id: string;
+  unit_id: string;
+  report_version: number;
+  challenge_id: string | null;
+  decision: string;
+  criterion: string;
+  reason: string;
+  struck: string | null;
+  decided_by: string;
+  decided_at: string;
+  log_index: number | null;
+}
+
 export interface Database {
+  // challenges and adjudication (issue 6)
+  challenges: ChallengesTable;
+  challenge_evidence: ChallengeEvidenceTable;
+  adjudications: AdjudicationsTable;
   unit_keys: UnitKeysTable;
   log_heads: LogHeadsTable;
   log_entries: LogEntriesTable;
@@ -205,4 +247,115 @@ export interface Database {
   tally_positions: TallyPositionsTable;
   idempotency_keys: IdempotencyKeysTable;
   api_tokens: ApiTokensTable;
+  // conference (issue 6)
+  conferences: ConferencesTable;
+  conference_apportionments: ConferenceApportionmentsTable;
+  conference_seats: ConferenceSeatsTable;
+  delegates: DelegatesTable;
+  conference_motions: ConferenceMotionsTable;
+  conference_votes: ConferenceVotesTable;
+  conference_ballots: ConferenceBallotsTable;
+}
+
+// conference (issue 6): migration 2026-11-27T01-00-conference, docs/conference.md
+/** One per discussion. state: draft → apportioned → in-session → closed. Rules are JSON ({ method, seats, min, … }). */
+export interface ConferencesTable {
+  discussion_id: string;
+  name: string;
+  /** The electing level: a unit kind, or a depth of the frozen tree (exactly one is set). */
+  electing_kind: string | null;
+  electing_depth: number | null;
+  basis: string;
+  deciding_rule: string;
+  consultative_rule: string | null;
+  state: string;
+  created_by: string;
+  created_at: string;
+  updated_at: string;
+}
+/** An apportionment run (never changed); the highest version is the current table. */
+export interface ConferenceApportionmentsTable {
+  discussion_id: string;
+  version: number;
+  basis: string;
+  rules: string;
+  population: number;
+  outside: number;
+  deciding_seats: number;
+  consultative_seats: number | null;
+  ties: string;
+  reason: string | null;
+  computed_by: string;
+  computed_at: string;
+}
+/** One electing unit's row of a run's table: population, exact quotas (text), seats of each kind. */
+export interface ConferenceSeatsTable {
+  discussion_id: string;
+  version: number;
+  unit_id: string;
+  population: number;
+  deciding_quota_num: string;
+  deciding_quota_den: string;
+  deciding_share: string | null;
+  deciding: number;
+  consultative_quota_num: string | null;
+  consultative_quota_den: string | null;
+  consultative_share: string | null;
+  consultative: number | null;
+}
+/** A delegate's mandate. state: pending → confirmed | rejected (the credentials committee, with a reason). */
+export interface DelegatesTable {
+  id: string;
+  discussion_id: string;
+  unit_id: string;
+  member_id: string;
+  vote: string;
+  elected_at: string;
+  elected_meeting: string;
+  state: string;
+  recorded_by: string;
+  recorded_at: string;
+  decided_by: string | null;
+  decided_at: string | null;
+  reason: string | null;
+}
+export interface ConferenceMotionsTable {
+  id: string;
+  discussion_id: string;
+  question_id: string | null;
+  kind: string;
+  amends: string | null;
+  title: string;
+  text: string;
+  /** A delegate id, or `office`. */
+  proposed_by: string;
+  created_by: string;
+  created_at: string;
+  state: string;
+}
+/** One per motion. Counts are null while a roll call is open; result and rule are set once, when it closes. */
+export interface ConferenceVotesTable {
+  id: string;
+  discussion_id: string;
+  motion_id: string;
+  method: string;
+  state: string;
+  votes_for: number | null;
+  votes_against: number | null;
+  votes_abstain: number | null;
+  eligible: number | null;
+  result: string | null;
+  rule: string | null;
+  recorded_by: string;
+  recorded_at: string;
+  closed_by: string | null;
+  closed_at: string | null;
+}
+/** A roll-call ballot; the primary key (vote_id, delegate_id) lets each delegate vote once. */
+export interface ConferenceBallotsTable {
+  vote_id: string;
+  delegate_id: string;
+  choice: string;
+  recorded_by: string;
+  recorded_at: string;
 }

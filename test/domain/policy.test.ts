@@ -113,6 +113,8 @@ describe('authorization matrix: an account holding several roles', () => {
     ['roll:read', 'b1', false], // a secretary does not read the roll, even of her own branch
     ['report:read', 'b1', true],
     ['report:read', 'b5', false],
+    ['challenge:file', 'b1', true], // a member challenges her own branch's report
+    ['challenge:file', 'b3', false], // not another branch's, whatever else she holds
   ];
   for (const [permission, unit, ok] of cases) {
     it(`member@b1 + secretary@b1 + committee@d12 × ${permission} × ${unit} → ${ok ? 'allow' : 'deny'}`, () => {
@@ -141,6 +143,12 @@ describe('authorization matrix: organization-wide actions', () => {
     'key:enrol': ['secretary'],
     'key:read': ['office', 'committee', 'secretary'],
     'key:decide': ['office', 'committee', 'secretary'],
+    'challenge:file': ['member', 'observer'],
+    'challenge:review': ['commission', 'office'],
+    'challenge:decide': ['commission'],
+    'delegate:record': ['office', 'committee', 'secretary'],
+    'credentials:decide': ['office', 'commission'],
+    'motion:propose': ['office', 'member'],
   };
   for (const [permission, roles] of Object.entries(EXPECTED) as Array<[Permission, Role[]]>) {
     for (const role of ROLES) {
@@ -154,11 +162,17 @@ describe('authorization matrix: organization-wide actions', () => {
     expect(Object.keys(PERMISSIONS).sort()).toEqual([
       'account:own',
       'audit:read',
+      'challenge:decide',
+      'challenge:file',
+      'challenge:review',
+      'credentials:decide',
+      'delegate:record',
       'discussion:write',
       'invitation:send',
       'key:decide',
       'key:enrol',
       'key:read',
+      'motion:propose',
       'progress:read',
       'public',
       'report:read',
