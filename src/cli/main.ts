@@ -8,6 +8,7 @@ import { registerKeyCommands } from './keys.ts';
 import { registerVerifyCommand } from './verify.ts';
 import { registerExportCommand } from './export.ts';
 import { registerReceiptCommand } from './receipt.ts';
+import { registerNoticeCommand } from './notices.ts';
 import { registerApportionCommand } from './apportion.ts';
 import { Command, Option } from 'commander';
 import { CONSOLE, formatGrants } from '../domain/policy.ts';
@@ -335,6 +336,7 @@ export function buildCli(): Command {
   registerVerifyCommand(program);
   registerExportCommand(program);
   registerReceiptCommand(program);
+  registerNoticeCommand(program);
   registerApportionCommand(program);
 
   return program;

@@ -37,6 +37,8 @@ export const AUDIT_ACTIONS = [
   'key.revoke',
   'challenge.file',
   'challenge.decide',
+  'decision.publish',
+  'decision.erratum',
   // conference (issue 6)
   'conference.define',
   'conference.apportion',

@@ -29,6 +29,12 @@
  *               criterionSha256, reasonSha256, struck: {present, votes} | null}
  *               the commission's decision on a report version (challengeId null: of its own motion); struck is set
  *               for decision "strike-votes" only.
+ *   decision    {type, v, discussionId, decisionId, kind: "decision" | "erratum", corrects | null, effectiveDate,
+ *               textsSha256, reasonSha256 | null, basedOn: {size, rootHash} | null, tally: {reported, adjudicated} |
+ *               null, votes: [{questionId, motionId, for, against, abstain, result}]}
+ *               the binding decision (textsSha256: of the canonical JSON of its texts by language), resting on the
+ *               log's first `size` entries (rootHash: their tree's root, hex) and the root tally they give; an
+ *               erratum corrects an earlier decision entry and carries no tally.
  *
  * `parseEntry` accepts exactly the bytes a builder produces: canonical (re-canonicalized and compared byte for byte),
  * a known type, v = 1, no unknown members, within the size limit.
@@ -145,14 +151,45 @@ const AdjudicationEntrySchema = z.strictObject({
   struck: z.strictObject({ present: Count, votes: z.record(Id, QuestionVotesSchema) }).nullable(),
 });
 
+const TallyFiguresSchema = z.strictObject({
+  unitsTotal: Count,
+  unitsReported: Count,
+  unitsQuorate: Count,
+  membersTotal: Count,
+  membersReported: Count,
+  present: Count,
+  unitsOfficeSigned: Count,
+  questions: z.record(
+    Id,
+    z.strictObject({ adopted: z.record(Id, z.strictObject({ units: Count, members: Count })), votes: z.record(Id, Count), abstain: Count }),
+  ),
+});
+
+const DecisionEntrySchema = z.strictObject({
+  type: z.literal('decision'),
+  ...Envelope,
+  discussionId: Id,
+  decisionId: Id,
+  kind: z.enum(['decision', 'erratum']),
+  corrects: Id.nullable(),
+  effectiveDate: IsoDate,
+  textsSha256: Sha256Hex,
+  reasonSha256: Sha256Hex.nullable(),
+  basedOn: z.strictObject({ size: PositiveInt, rootHash: Sha256Hex }).nullable(),
+  tally: z.strictObject({ reported: TallyFiguresSchema, adjudicated: TallyFiguresSchema }).nullable(),
+  votes: z.array(z.strictObject({ questionId: Id, motionId: Id, for: Count, against: Count, abstain: Count, result: z.enum(['adopted', 'rejected']) })),
+});
+
 export type DiscussionEntry = z.infer<typeof DiscussionEntrySchema>;
+export type DecisionEntry = z.infer<typeof DecisionEntrySchema>;
+export type TallyFigures = z.infer<typeof TallyFiguresSchema>;
 export type ChallengeEntry = z.infer<typeof ChallengeEntrySchema>;
 export type AdjudicationEntry = z.infer<typeof AdjudicationEntrySchema>;
 export type RollEntry = z.infer<typeof RollEntrySchema>;
 export type RollUnit = RollEntry['units'][number];
 export type ReportEntry = z.infer<typeof ReportEntrySchema>;
 export type KeyEntry = z.infer<typeof KeyEntrySchema>;
-export type Entry = DiscussionEntry | RollEntry | ReportEntry | KeyEntry | ChallengeEntry | AdjudicationEntry;
+export type Entry = DiscussionEntry | RollEntry | ReportEntry | KeyEntry | ChallengeEntry | AdjudicationEntry | DecisionEntry;
 export type EntryType = Entry['type'];
 
 /** Distributes Omit over a union (so each key-entry action keeps its own fields). */
@@ -165,6 +202,7 @@ const SCHEMAS = {
   key: KeyEntrySchema,
   challenge: ChallengeEntrySchema,
   adjudication: AdjudicationEntrySchema,
+  decision: DecisionEntrySchema,
 } as const;
 
 function describe(error: z.ZodError): string {
@@ -273,6 +311,10 @@ export function challengeEntry(fields: Fields<ChallengeEntry>): Uint8Array {
 
 export function adjudicationEntry(fields: Fields<AdjudicationEntry>): Uint8Array {
   return encode({ type: 'adjudication', v: ENTRY_VERSION, ...fields });
+}
+
+export function decisionEntry(fields: Fields<DecisionEntry>): Uint8Array {
+  return encode({ type: 'decision', v: ENTRY_VERSION, ...fields });
 }
 
 export function keyEntry(fields: Fields<KeyEntry>): Uint8Array {

@@ -25,12 +25,13 @@ import { verify as verifySignature, createPublicKey, type KeyObject } from 'node
 import { isSmallUnitWithheld, type DiscussionDefinition } from '../domain/discussion.ts';
 import { isDomainError } from '../domain/errors.ts';
 import { checkReportCounts, deriveOutcome } from '../domain/report.ts';
-import { addInto, contributionOf, type TallyCounts } from '../domain/tally.ts';
+import { addInto, contributionOf, recount, type CountedReport, type TallyCounts } from '../domain/tally.ts';
 import type { z } from 'zod';
 import { PublishedTallies } from '../schemas/tally.ts';
 import { openCheckpoint, parseCheckpoint, type Checkpoint } from './checkpoint.ts';
 import { openCosignature, parseCosignatureVerifierKey, type CosignatureVerifier } from './cosignature.ts';
-import { joinRollParts, parseEntry, sha256Hex, type DiscussionEntry, type Entry, type KeyEntry, type ReportEntry, type RollEntry } from './entries.ts';
+import { joinRollParts, parseEntry, sha256Hex, type AdjudicationEntry, type DecisionEntry, type DiscussionEntry, type Entry, type KeyEntry, type ReportEntry, type RollEntry } from './entries.ts';
+import { adjudicatedReport } from '../domain/adjudication.ts';
 import { emptyRoot, equalHashes, HASH_SIZE, leafHash, merkleRoot, type Hash } from './merkle.ts';
 import { checkEd25519PublicKey, hex8, parseVerifierKey, type Verifier } from './note.ts';
 import { REPORT_STATEMENT_CONTEXT, reportStatementBytes, signingKeyId } from './signing.ts';
@@ -51,7 +52,7 @@ export interface RecordSource {
   readonly live?: boolean;
 }
 
-export type ProblemKind = 'source' | 'checkpoint' | 'witness' | 'consistency' | 'tree' | 'tile' | 'entry' | 'structure' | 'signature' | 'tally' | 'text';
+export type ProblemKind = 'source' | 'checkpoint' | 'witness' | 'consistency' | 'tree' | 'tile' | 'entry' | 'structure' | 'signature' | 'tally' | 'text' | 'decision';
 
 export interface Problem {
   kind: ProblemKind;
@@ -214,6 +215,8 @@ export interface VerifyFigures {
   tallyFieldsCompared: number;
   /** Texts read and found to have the SHA-256 their entry names. */
   textsChecked: number;
+  /** Decision entries whose root and tally were recomputed and found equal. */
+  decisionsChecked: number;
 }
 
 export interface VerifyReport {
@@ -353,6 +356,7 @@ export async function verifyRecord(opts: VerifyOptions): Promise<VerifyReport> {
     cosignaturesVerified: 0,
     tallyFieldsCompared: 0,
     textsChecked: 0,
+    decisionsChecked: 0,
   };
   const finish = (): VerifyReport => ({ ok: problems.length === 0, problems, warnings, figures });
   const progress = opts.progress ?? (() => silentBar);
@@ -546,6 +550,24 @@ export async function verifyRecord(opts: VerifyOptions): Promise<VerifyReport> {
     const verified = checkWitnesses(note, named, policy.required, problem, warnings);
     for (const p of problems.slice(before)) p.message = `the discussion requires ${policy.required} of its ${policy.keys.length} named witnesses: ${p.message}`;
     figures.cosignaturesVerified = Math.max(figures.cosignaturesVerified, verified);
+  }
+
+  // The decisions: each rests on a prefix of this tree, and its figures are those the prefix gives.
+  if (walk.definition && walk.roll) {
+    for (const { index, entry } of walk.decisions) {
+      if (entry.kind !== 'decision' || !entry.basedOn || !entry.tally) continue;
+      const { size: s, rootHash } = entry.basedOn;
+      if (tree && treeMatches && s <= size && Buffer.from(tree.root(s)).toString('hex') !== rootHash) {
+        problem('decision', `entry ${index}: the decision ${entry.decisionId} names the root ${rootHash} for the first ${s} entries; the log's is ${Buffer.from(tree.root(s)).toString('hex')}`);
+      }
+      if (parsed.slice(0, s).some((e) => e === undefined)) continue; // reported above as missing entries
+      const recomputed = tallyAsOf(walk, walk.definition, walk.roll, s);
+      for (const which of ['reported', 'adjudicated'] as const) {
+        const diff = firstDifference(recomputed[which], entry.tally[which]);
+        if (diff) problem('decision', `entry ${index}: the decision's ${which} tally differs from the one its first ${s} entries give: ${diff}`);
+      }
+      figures.decisionsChecked++;
+    }
   }
 
   // 6. Signatures: the verdicts of the entry checks where the key they used is the one valid at the position, the rest
@@ -764,6 +786,12 @@ interface Walk {
   badSignatures: Set<number>;
   reports: number;
   keys: number;
+  /** Every report version with its index and whether the office's key signed it, in index order (for decisions). */
+  history: Array<{ index: number; entry: ReportEntry; officeSigned: boolean }>;
+  /** Every adjudication with its index, in index order. */
+  adjudications: Array<{ index: number; entry: AdjudicationEntry }>;
+  /** Every decision entry with its index. */
+  decisions: Array<{ index: number; entry: DecisionEntry }>;
 }
 
 function walkLog(
@@ -772,7 +800,7 @@ function walkLog(
   problem: (k: ProblemKind, m: string) => void,
   verdicts: ReadonlyMap<number, { key: string; ok: boolean }> = new Map(),
 ): Walk {
-  const walk: Walk = { definition: undefined, roll: undefined, current: new Map(), jobs: [], signed: [], badSignatures: new Set(), reports: 0, keys: 0 };
+  const walk: Walk = { definition: undefined, roll: undefined, current: new Map(), jobs: [], signed: [], badSignatures: new Set(), reports: 0, keys: 0, history: [], adjudications: [], decisions: [] };
   const bad = (i: number, m: string) => problem('structure', `entry ${i}: ${m}`);
   const first = parsed[0];
   if (parsed.length === 0) {
@@ -913,6 +941,7 @@ function walkLog(
           }
         }
         if (i < logSize && unit) walk.current.set(e.unitId, { entry: e, officeSigned: officeKeys.has(e.keyId) });
+        if (unit) walk.history.push({ index: i, entry: e, officeSigned: officeKeys.has(e.keyId) });
         break;
       }
       case 'challenge': {
@@ -937,6 +966,23 @@ function walkLog(
           else if (c.decided) bad(i, `${what} decides challenge ${e.challengeId} a second time`);
           else c.decided = true;
         }
+        walk.adjudications.push({ index: i, entry: e });
+        break;
+      }
+      case 'decision': {
+        const what = `${e.kind} ${e.decisionId}`;
+        if (e.discussionId !== d.id) bad(i, `${what} is for discussion ${e.discussionId}, not ${d.id}`);
+        if (e.kind === 'decision') {
+          const earlier = walk.decisions.find((x) => x.entry.kind === 'decision');
+          if (earlier) bad(i, `a second decision (${e.decisionId}); the discussion's decision is entry ${earlier.index}, and a decision is corrected only by an erratum`);
+          if (e.corrects !== null || !e.basedOn || !e.tally) bad(i, `${what}: a decision names the checkpoint and the tally it rests on, and corrects nothing`);
+          else if (e.basedOn.size > i) bad(i, `${what} rests on the log's first ${e.basedOn.size} entries, more than precede it`);
+        } else {
+          const corrected = walk.decisions.find((x) => x.entry.decisionId === e.corrects && x.entry.kind === 'decision');
+          if (!corrected) bad(i, `${what} corrects ${e.corrects}, which is not an earlier decision entry`);
+          if (e.basedOn || e.tally || e.votes.length || !e.reasonSha256) bad(i, `${what}: an erratum carries its text's and its reason's hashes only`);
+        }
+        walk.decisions.push({ index: i, entry: e });
         break;
       }
     }
@@ -968,6 +1014,55 @@ function treeOrder(roll: ReadonlyMap<string, UnitOnRoll>): { order: string[]; ch
   }
   for (let k = 0; k < order.length; k++) order.push(...(children.get(order[k]!) ?? []));
   return { order, children };
+}
+
+// ---- the decisions ----
+
+/**
+ * The root tally over the log's first `size` entries, as reported and as adjudicated: each unit's latest report version
+ * below `size`, and the adjudications below `size` on those versions (the same rules as src/services/decisions.ts).
+ */
+function tallyAsOf(walk: Walk, d: DiscussionDefinition, roll: ReadonlyMap<string, UnitOnRoll>, size: number): { reported: TallyCounts; adjudicated: TallyCounts } {
+  const latest = new Map<string, Walk['history'][number]>();
+  for (const h of walk.history) if (h.index < size) latest.set(h.entry.unitId, h);
+  const decided = new Map<string, AdjudicationEntry[]>();
+  for (const a of walk.adjudications) {
+    if (a.index >= size || latest.get(a.entry.unitId)?.entry.version !== a.entry.version) continue;
+    decided.set(a.entry.unitId, [...(decided.get(a.entry.unitId) ?? []), a.entry]);
+  }
+  const reported: Array<{ roll: number; report: CountedReport | null }> = [];
+  const adjudicated: Array<{ roll: number; report: CountedReport | null }> = [];
+  for (const [unitId, u] of roll) {
+    const h = latest.get(unitId);
+    if (!h) {
+      reported.push({ roll: u.roll, report: null });
+      adjudicated.push({ roll: u.roll, report: null });
+      continue;
+    }
+    const r = h.entry;
+    reported.push({ roll: u.roll, report: { present: r.present, votes: r.votes, outcome: deriveOutcome(r, u.roll, d), officeSigned: h.officeSigned } });
+    let left: ReturnType<typeof adjudicatedReport> = null;
+    try {
+      left = adjudicatedReport(r, u.roll, decided.get(unitId) ?? [], d);
+    } catch {
+      left = { present: r.present, votes: r.votes, outcome: deriveOutcome(r, u.roll, d) }; // a strike beyond the counts: reported by the structure walk
+    }
+    adjudicated.push({ roll: u.roll, report: left ? { ...left, officeSigned: h.officeSigned } : null });
+  }
+  return { reported: recount(d, reported), adjudicated: recount(d, adjudicated) };
+}
+
+/** The first leaf where two tallies differ, as `field: a ≠ b`, or null. */
+function firstDifference(a: unknown, b: unknown, path = ''): string | null {
+  if (typeof a !== 'object' || a === null || typeof b !== 'object' || b === null) {
+    return a === b ? null : `${path || '(tally)'}: recomputed ${JSON.stringify(a)}, the entry says ${JSON.stringify(b)}`;
+  }
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+  for (const k of [...keys].sort()) {
+    const diff = firstDifference((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], path ? `${path}.${k}` : k);
+    if (diff) return diff;
+  }
+  return null;
 }
 
 // ---- the tallies ----

@@ -39,6 +39,7 @@ import { reportRoutes } from './routes/reports.ts';
 import { rollRoutes } from './routes/roll.ts';
 import { tallyRoutes } from './routes/tally.ts';
 import { logRoutes, receiptRoutes } from './routes/log.ts';
+import { decisionFeedRoutes, decisionRoutes } from './routes/decisions.ts';
 import { challengeRoutes } from './routes/challenges.ts';
 import { keyRoutes } from './routes/keys.ts';
 import { conferenceRoutes } from './routes/conference.ts';
@@ -243,6 +244,8 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   await app.register(keyRoutes(ctx), { prefix: '/api/v1' });
   await app.register(conferenceRoutes(ctx), { prefix: '/api/v1' });
   await app.register(challengeRoutes(ctx), { prefix: '/api/v1' });
+  await app.register(decisionRoutes(ctx), { prefix: '/api/v1' });
+  await app.register(decisionFeedRoutes(ctx));
   await app.register(logRoutes(ctx));
 
   if (opts.live !== false) {

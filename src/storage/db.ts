@@ -30,6 +30,7 @@ import * as roles from './migrations/2026-11-26T04-00-roles.ts';
 import * as unitSearch from './migrations/2026-11-26T05-00-unit-search.ts';
 import * as log from './migrations/2026-11-26T06-00-log.ts';
 import * as challenges from './migrations/2026-11-27T00-00-challenges.ts';
+import * as decisions from './migrations/2026-11-27T02-00-decisions.ts';
 import * as conference from './migrations/2026-11-27T01-00-conference.ts';
 import type { Database } from './schema.ts';
 import { DomainError } from '../domain/errors.ts';
@@ -152,6 +153,7 @@ const migrations: Record<string, Migration> = {
   '2026-11-26T06-00-log': log,
   '2026-11-27T00-00-challenges': challenges,
   '2026-11-27T01-00-conference': conference,
+  '2026-11-27T02-00-decisions': decisions,
 };
 
 const INTROSPECTION_RACES = new Set(['3F000', '42P01', '42703']);

@@ -97,8 +97,30 @@ export async function listReportVersions(db: Db, discussionId: string, unitId: s
 
 /** Every current report of a discussion, for a from-scratch recount. */
 export async function listCurrentReports(db: Db, discussionId: string, questionIds: readonly string[]): Promise<Map<string, StoredReport>> {
+  return listReports(db, discussionId, questionIds, undefined);
+}
+
+/**
+ * Each unit's report as the log's first `size` entries leave it: its last version logged at an index below `size`
+ * (what a decision resting on a checkpoint of that size was computed from).
+ */
+export async function listReportsAsOfLog(db: Db, discussionId: string, questionIds: readonly string[], size: number): Promise<Map<string, StoredReport>> {
+  return listReports(db, discussionId, questionIds, size);
+}
+
+async function listReports(db: Db, discussionId: string, questionIds: readonly string[], logSize: number | undefined): Promise<Map<string, StoredReport>> {
+  // Current versions; or, as of a log size, every version logged below it (the latest per unit is kept below).
+  const current = logSize === undefined;
+  const below = logSize ?? 0;
   const [rows, qs, vs] = await Promise.all([
-    db.selectFrom('reports').selectAll().where('discussion_id', '=', discussionId).where('is_current', '=', 1).execute(),
+    db
+      .selectFrom('reports')
+      .selectAll()
+      .where('discussion_id', '=', discussionId)
+      .$if(current, (q) => q.where('is_current', '=', 1))
+      .$if(!current, (q) => q.where('log_index', '<', below))
+      .orderBy('version')
+      .execute(),
     db
       .selectFrom('report_questions')
       .innerJoin('reports', (j) =>
@@ -106,7 +128,8 @@ export async function listCurrentReports(db: Db, discussionId: string, questionI
       )
       .selectAll('report_questions')
       .where('report_questions.discussion_id', '=', discussionId)
-      .where('reports.is_current', '=', 1)
+      .$if(current, (q) => q.where('reports.is_current', '=', 1))
+      .$if(!current, (q) => q.where('reports.log_index', '<', below))
       .execute(),
     db
       .selectFrom('report_votes')
@@ -115,16 +138,18 @@ export async function listCurrentReports(db: Db, discussionId: string, questionI
       )
       .selectAll('report_votes')
       .where('report_votes.discussion_id', '=', discussionId)
-      .where('reports.is_current', '=', 1)
+      .$if(current, (q) => q.where('reports.is_current', '=', 1))
+      .$if(!current, (q) => q.where('reports.log_index', '<', below))
       .execute(),
   ]);
   const out = new Map<string, StoredReport>();
+  // Ordered by version: the last one written per unit is its latest.
   for (const r of rows) {
     out.set(r.unit_id, {
       discussionId,
       unitId: r.unit_id,
       version: r.version,
-      isCurrent: true,
+      isCurrent: r.is_current === 1,
       meetingDate: r.meeting_date,
       present: r.present,
       resolution: r.resolution,
@@ -137,16 +162,17 @@ export async function listCurrentReports(db: Db, discussionId: string, questionI
   }
   for (const q of qs) {
     const rep = out.get(q.unit_id)!;
+    if (rep.version !== q.version) continue;
     rep.votes[q.question_id] = { positions: rep.votes[q.question_id]?.positions ?? {}, abstain: q.abstain };
     rep.outcome.adopted[q.question_id] = q.adopted_position_id;
   }
   for (const v of vs) {
     const rep = out.get(v.unit_id)!;
+    if (rep.version !== v.version) continue;
     (rep.votes[v.question_id] ??= { positions: {}, abstain: 0 }).positions[v.position_id] = v.votes;
   }
   return out;
 }
-
 
 /**
  * A unit's frozen roll and its current report with its votes, in one statement (one snapshot): what a tally of a unit

@@ -218,7 +218,37 @@ export interface AdjudicationsTable {
   log_index: number | null;
 }
 
+export interface DecisionsTable {
+  id: string;
+  discussion_id: string;
+  kind: string;
+  decision_slot: string | null;
+  corrects: string | null;
+  title: string;
+  languages: string;
+  body: string;
+  reason: string | null;
+  effective_date: string;
+  provenance: string;
+  reconstruction: number;
+  published_by: string;
+  published_at: string;
+  log_index: number | null;
+}
+
+export interface DecisionNoticesTable {
+  decision_id: string;
+  member_id: string;
+  state: string;
+  updated_at: string;
+  error: string | null;
+  read_at: string | null;
+}
+
 export interface Database {
+  // the binding decision (issue 6)
+  decisions: DecisionsTable;
+  decision_notices: DecisionNoticesTable;
   // challenges and adjudication (issue 6)
   challenges: ChallengesTable;
   challenge_evidence: ChallengeEvidenceTable;

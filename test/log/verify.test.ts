@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { signCheckpoint } from '../../src/log/checkpoint.ts';
-import { discussionEntry, keyEntry, reportEntry, rollEntries, sha256Hex, type ReportEntry, type RollUnit } from '../../src/log/entries.ts';
+import { decisionEntry, discussionEntry, keyEntry, reportEntry, rollEntries, sha256Hex, type ReportEntry, type RollUnit } from '../../src/log/entries.ts';
 import { leafHash, merkleRoot } from '../../src/log/merkle.ts';
 import { generateSigner, verifierKey, type Signer } from '../../src/log/note.ts';
 import { signingKeyId, signReportStatement } from '../../src/log/signing.ts';
@@ -95,6 +95,39 @@ describe('verifyRecord on a log built by hand', () => {
     expect(r.figures).toMatchObject({ origin: ORIGIN, checkpointSize: 5, logSize: 5, entries: 5, reports: 2, keys: 1, units: 3, signaturesChecked: 2 });
     expect(r.figures.tallyFieldsCompared).toBeGreaterThan(3 * 6);
     expect(r.figures.textsChecked).toBe(1);
+  });
+
+  it('recomputes the figures a decision rests on: its root and its tally, as reported and as adjudicated', async () => {
+    const vkey = verifierKey(logKey.name, logKey.publicKey);
+    const rootOf5 = Buffer.from(merkleRoot(CLEAN.map(leafHash))).toString('hex');
+    const { discussionId: _d, unitId: _u, asOf: _a, provisional: _p, withheld: _w, ...rootFigures } = HAND_TALLIES[2]! as Record<string, unknown>;
+    const decision = (over: object) =>
+      decisionEntry({
+        discussionId: 'd1',
+        decisionId: 'dec-1',
+        kind: 'decision',
+        corrects: null,
+        effectiveDate: '2024-01-18',
+        textsSha256: sha256Hex('texts'),
+        reasonSha256: null,
+        basedOn: { size: 5, rootHash: rootOf5 },
+        tally: { reported: rootFigures as never, adjudicated: rootFigures as never },
+        votes: [{ questionId: 'q1', motionId: 'm1', for: 2, against: 0, abstain: 0, result: 'adopted' }],
+        ...over,
+      });
+    const good = await verifyRecord({ source: memory(publish([...CLEAN, decision({})], HAND_TALLIES, 5)), vkey });
+    expect(good.problems).toEqual([]);
+    expect(good.figures.decisionsChecked).toBe(1);
+
+    const inflated = structuredClone(rootFigures) as { questions: { q1: { adopted: { a: { members: number } } } } };
+    inflated.questions.q1.adopted.a.members = 15; // "approved by all members"
+    const wrong = await verifyRecord({ source: memory(publish([...CLEAN, decision({ tally: { reported: inflated, adjudicated: rootFigures } })], HAND_TALLIES, 5)), vkey });
+    expect(wrong.problems).toEqual([
+      { kind: 'decision', message: "entry 5: the decision's reported tally differs from the one its first 5 entries give: questions.q1.adopted.a.members: recomputed 10, the entry says 15" },
+    ]);
+    const otherRoot = await verifyRecord({ source: memory(publish([...CLEAN, decision({ basedOn: { size: 4, rootHash: rootOf5 } })], HAND_TALLIES, 5)), vkey });
+    expect(otherRoot.problems.map((p) => p.kind)).toContain('decision');
+    expect(otherRoot.problems[0]!.message).toMatch(/names the root [0-9a-f]{64} for the first 4 entries; the log's is/);
   });
 
   it("checks the title behind entry 0's hash: missing, or not the text the hash names", async () => {
