@@ -29,6 +29,11 @@
  *               criterionSha256, reasonSha256, struck: {present, votes} | null}
  *               the commission's decision on a report version (challengeId null: of its own motion); struck is set
  *               for decision "strike-votes" only.
+ *   apportionment {type, v, discussionId, version, basis: "roll" | "reported", deciding, consultative | null,
+ *               reasonSha256 | null, units: [[unitId, population, decidingSeats, consultativeSeats], …]}
+ *               a conference's seat table as computed (rules: the apportionment engine's options, without absent
+ *               members); population: the electing unit's subtree's voting members on the roll, or in units that had
+ *               reported when it was computed.
  *   decision    {type, v, discussionId, decisionId, kind: "decision" | "erratum", corrects | null, effectiveDate,
  *               textsSha256, reasonSha256 | null, basedOn: {size, rootHash} | null, tally: {reported, adjudicated} |
  *               null, votes: [{questionId, motionId, for, against, abstain, result}]}
@@ -151,6 +156,29 @@ const AdjudicationEntrySchema = z.strictObject({
   struck: z.strictObject({ present: Count, votes: z.record(Id, QuestionVotesSchema) }).nullable(),
 });
 
+const SeatRuleSchema = z.strictObject({
+  method: z.enum(['hare', 'dhondt', 'sainte-lague', 'huntington-hill', 'adams', 'per', 'stepped']),
+  seats: Count.optional(),
+  min: Count.optional(),
+  max: Count.optional(),
+  per: PositiveInt.optional(),
+  first: PositiveInt.optional(),
+  step: PositiveInt.optional(),
+  tieBreak: z.discriminatedUnion('rule', [z.strictObject({ rule: z.literal('larger-population-then-id') }), z.strictObject({ rule: z.literal('lot'), seed: Count })]).optional(),
+});
+
+const ApportionmentEntrySchema = z.strictObject({
+  type: z.literal('apportionment'),
+  ...Envelope,
+  discussionId: Id,
+  version: PositiveInt,
+  basis: z.enum(['roll', 'reported']),
+  deciding: SeatRuleSchema,
+  consultative: SeatRuleSchema.nullable(),
+  reasonSha256: Sha256Hex.nullable(),
+  units: z.array(z.tuple([Id, Count, Count, Count])).min(1),
+});
+
 const TallyFiguresSchema = z.strictObject({
   unitsTotal: Count,
   unitsReported: Count,
@@ -182,6 +210,7 @@ const DecisionEntrySchema = z.strictObject({
 
 export type DiscussionEntry = z.infer<typeof DiscussionEntrySchema>;
 export type DecisionEntry = z.infer<typeof DecisionEntrySchema>;
+export type ApportionmentEntry = z.infer<typeof ApportionmentEntrySchema>;
 export type TallyFigures = z.infer<typeof TallyFiguresSchema>;
 export type ChallengeEntry = z.infer<typeof ChallengeEntrySchema>;
 export type AdjudicationEntry = z.infer<typeof AdjudicationEntrySchema>;
@@ -189,7 +218,7 @@ export type RollEntry = z.infer<typeof RollEntrySchema>;
 export type RollUnit = RollEntry['units'][number];
 export type ReportEntry = z.infer<typeof ReportEntrySchema>;
 export type KeyEntry = z.infer<typeof KeyEntrySchema>;
-export type Entry = DiscussionEntry | RollEntry | ReportEntry | KeyEntry | ChallengeEntry | AdjudicationEntry | DecisionEntry;
+export type Entry = DiscussionEntry | RollEntry | ReportEntry | KeyEntry | ChallengeEntry | AdjudicationEntry | DecisionEntry | ApportionmentEntry;
 export type EntryType = Entry['type'];
 
 /** Distributes Omit over a union (so each key-entry action keeps its own fields). */
@@ -203,6 +232,7 @@ const SCHEMAS = {
   challenge: ChallengeEntrySchema,
   adjudication: AdjudicationEntrySchema,
   decision: DecisionEntrySchema,
+  apportionment: ApportionmentEntrySchema,
 } as const;
 
 function describe(error: z.ZodError): string {
@@ -311,6 +341,10 @@ export function challengeEntry(fields: Fields<ChallengeEntry>): Uint8Array {
 
 export function adjudicationEntry(fields: Fields<AdjudicationEntry>): Uint8Array {
   return encode({ type: 'adjudication', v: ENTRY_VERSION, ...fields });
+}
+
+export function apportionmentEntry(fields: Fields<ApportionmentEntry>): Uint8Array {
+  return encode({ type: 'apportionment', v: ENTRY_VERSION, ...fields });
 }
 
 export function decisionEntry(fields: Fields<DecisionEntry>): Uint8Array {

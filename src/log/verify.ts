@@ -30,8 +30,9 @@ import type { z } from 'zod';
 import { PublishedTallies } from '../schemas/tally.ts';
 import { openCheckpoint, parseCheckpoint, type Checkpoint } from './checkpoint.ts';
 import { openCosignature, parseCosignatureVerifierKey, type CosignatureVerifier } from './cosignature.ts';
-import { joinRollParts, parseEntry, sha256Hex, type AdjudicationEntry, type DecisionEntry, type DiscussionEntry, type Entry, type KeyEntry, type ReportEntry, type RollEntry } from './entries.ts';
+import { joinRollParts, parseEntry, sha256Hex, type AdjudicationEntry, type ApportionmentEntry, type DecisionEntry, type DiscussionEntry, type Entry, type KeyEntry, type ReportEntry, type RollEntry } from './entries.ts';
 import { adjudicatedReport } from '../domain/adjudication.ts';
+import { apportion, type ApportionmentOptions } from '../domain/apportionment.ts';
 import { emptyRoot, equalHashes, HASH_SIZE, leafHash, merkleRoot, type Hash } from './merkle.ts';
 import { checkEd25519PublicKey, hex8, parseVerifierKey, type Verifier } from './note.ts';
 import { REPORT_STATEMENT_CONTEXT, reportStatementBytes, signingKeyId } from './signing.ts';
@@ -52,7 +53,7 @@ export interface RecordSource {
   readonly live?: boolean;
 }
 
-export type ProblemKind = 'source' | 'checkpoint' | 'witness' | 'consistency' | 'tree' | 'tile' | 'entry' | 'structure' | 'signature' | 'tally' | 'text' | 'decision';
+export type ProblemKind = 'source' | 'checkpoint' | 'witness' | 'consistency' | 'tree' | 'tile' | 'entry' | 'structure' | 'signature' | 'tally' | 'text' | 'decision' | 'apportionment';
 
 export interface Problem {
   kind: ProblemKind;
@@ -217,6 +218,8 @@ export interface VerifyFigures {
   textsChecked: number;
   /** Decision entries whose root and tally were recomputed and found equal. */
   decisionsChecked: number;
+  /** Apportionment entries whose populations and seats were recomputed. */
+  apportionmentsChecked: number;
 }
 
 export interface VerifyReport {
@@ -357,6 +360,7 @@ export async function verifyRecord(opts: VerifyOptions): Promise<VerifyReport> {
     tallyFieldsCompared: 0,
     textsChecked: 0,
     decisionsChecked: 0,
+    apportionmentsChecked: 0,
   };
   const finish = (): VerifyReport => ({ ok: problems.length === 0, problems, warnings, figures });
   const progress = opts.progress ?? (() => silentBar);
@@ -550,6 +554,13 @@ export async function verifyRecord(opts: VerifyOptions): Promise<VerifyReport> {
     const verified = checkWitnesses(note, named, policy.required, problem, warnings);
     for (const p of problems.slice(before)) p.message = `the discussion requires ${policy.required} of its ${policy.keys.length} named witnesses: ${p.message}`;
     figures.cosignaturesVerified = Math.max(figures.cosignaturesVerified, verified);
+  }
+
+  // The conference's seat tables: the populations the roll (or the reports logged before) gives, and the seats the
+  // apportionment engine gives them under the logged rules.
+  if (walk.roll) {
+    for (const a of walk.apportionments) checkApportionment(a.index, a.entry, walk, walk.roll, problem);
+    figures.apportionmentsChecked = walk.apportionments.length;
   }
 
   // The decisions: each rests on a prefix of this tree, and its figures are those the prefix gives.
@@ -792,6 +803,8 @@ interface Walk {
   adjudications: Array<{ index: number; entry: AdjudicationEntry }>;
   /** Every decision entry with its index. */
   decisions: Array<{ index: number; entry: DecisionEntry }>;
+  /** Every apportionment entry with its index. */
+  apportionments: Array<{ index: number; entry: ApportionmentEntry }>;
 }
 
 function walkLog(
@@ -800,7 +813,7 @@ function walkLog(
   problem: (k: ProblemKind, m: string) => void,
   verdicts: ReadonlyMap<number, { key: string; ok: boolean }> = new Map(),
 ): Walk {
-  const walk: Walk = { definition: undefined, roll: undefined, current: new Map(), jobs: [], signed: [], badSignatures: new Set(), reports: 0, keys: 0, history: [], adjudications: [], decisions: [] };
+  const walk: Walk = { definition: undefined, roll: undefined, current: new Map(), jobs: [], signed: [], badSignatures: new Set(), reports: 0, keys: 0, history: [], adjudications: [], decisions: [], apportionments: [] };
   const bad = (i: number, m: string) => problem('structure', `entry ${i}: ${m}`);
   const first = parsed[0];
   if (parsed.length === 0) {
@@ -969,6 +982,12 @@ function walkLog(
         walk.adjudications.push({ index: i, entry: e });
         break;
       }
+      case 'apportionment': {
+        if (e.discussionId !== d.id) bad(i, `apportionment version ${e.version} is for discussion ${e.discussionId}, not ${d.id}`);
+        else if (!roll) bad(i, `apportionment version ${e.version} comes before the roll is complete`);
+        else walk.apportionments.push({ index: i, entry: e });
+        break;
+      }
       case 'decision': {
         const what = `${e.kind} ${e.decisionId}`;
         if (e.discussionId !== d.id) bad(i, `${what} is for discussion ${e.discussionId}, not ${d.id}`);
@@ -1014,6 +1033,54 @@ function treeOrder(roll: ReadonlyMap<string, UnitOnRoll>): { order: string[]; ch
   }
   for (let k = 0; k < order.length; k++) order.push(...(children.get(order[k]!) ?? []));
   return { order, children };
+}
+
+// ---- the conference's seat tables ----
+
+function checkApportionment(index: number, e: ApportionmentEntry, walk: Walk, roll: ReadonlyMap<string, UnitOnRoll>, problem: (k: ProblemKind, m: string) => void): void {
+  const where = `entry ${index}: apportionment version ${e.version}`;
+  const listed = e.units.map((u) => u[0]);
+  const unknown = listed.find((id) => !roll.has(id));
+  if (unknown) return problem('apportionment', `${where}: unit ${unknown} is not on the roll`);
+  const set = new Set(listed);
+  if (set.size !== listed.length) return problem('apportionment', `${where}: a unit is listed twice`);
+  for (const id of listed) {
+    for (let p = roll.get(id)!.parentId; p !== null; p = roll.get(p)?.parentId ?? null) {
+      if (set.has(p)) return problem('apportionment', `${where}: electing unit ${id} lies inside electing unit ${p}`);
+    }
+  }
+  // Each unit's own voting members, counted when on the roll (basis roll) or when it had reported before this entry.
+  const reported = new Set<string>();
+  if (e.basis === 'reported') for (const h of walk.history) if (h.index < index) reported.add(h.entry.unitId);
+  const { children } = treeOrder(roll);
+  const population = (id: string): number => {
+    let n = 0;
+    const stack = [id];
+    while (stack.length) {
+      const u = stack.pop()!;
+      const own = roll.get(u)!.roll;
+      if (own >= 1 && (e.basis === 'roll' || reported.has(u))) n += own;
+      stack.push(...(children.get(u) ?? []));
+    }
+    return n;
+  };
+  const populations = listed.map((id) => ({ id, population: population(id) }));
+  for (const [k, u] of e.units.entries()) {
+    if (u[1] !== populations[k]!.population) {
+      return problem('apportionment', `${where}: unit ${u[0]} has a population of ${u[1]}; ${e.basis === 'roll' ? 'the roll gives' : 'the reports logged before it give'} ${populations[k]!.population}`);
+    }
+  }
+  for (const [kind, rule, at] of [['deciding', e.deciding, 2], ['consultative', e.consultative, 3]] as const) {
+    let seats: number[];
+    try {
+      seats = rule ? apportion(populations, rule as ApportionmentOptions).units.map((u) => u.seats) : populations.map(() => 0);
+    } catch (err) {
+      problem('apportionment', `${where}: its ${kind} rule cannot be applied: ${(err as Error).message}`);
+      continue;
+    }
+    const k = e.units.findIndex((u, i) => u[at] !== seats[i]);
+    if (k >= 0) problem('apportionment', `${where}: unit ${e.units[k]![0]} has ${e.units[k]![at]} ${kind} seat(s); the rule gives it ${seats[k]}`);
+  }
 }
 
 // ---- the decisions ----

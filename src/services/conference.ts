@@ -13,6 +13,9 @@
  *
  * Every write is one transaction that first locks the conference row, and records one audit event.
  */
+import { apportionmentEntry, EntryError, sha256Hex, type ApportionmentEntry } from '../log/entries.ts';
+import { lockLogHead } from '../storage/log.repository.ts';
+import { appendEntry } from './log.ts';
 import { randomBytes } from 'node:crypto';
 import {
   apportion,
@@ -170,6 +173,11 @@ function requireState(c: ConferenceRecord, allowed: readonly ConferenceState[], 
 const RULE_FIELDS = new Set(['method', 'seats', 'min', 'max', 'per', 'first', 'step', 'tieBreak', 'seed']);
 
 /** Runs the engine on one kind of seat; its refusals name the field of the definition (`deciding.seats`). */
+/** A rule as the log carries it: the engine's options without the absent ones (canonical JSON has no undefined). */
+function loggedRule(rule: SeatRule): ApportionmentEntry['deciding'] {
+  return Object.fromEntries(Object.entries(rule).filter(([, v]) => v !== undefined)) as ApportionmentEntry['deciding'];
+}
+
 function runRule(kind: SeatKind, rule: SeatRule, entries: PopulationEntry[]): Apportionment {
   try {
     return apportion(entries, rule);
@@ -292,6 +300,8 @@ export async function apportionConference(db: Db, actor: Actor, discussionId: st
     if (previous > 0 && !reason?.trim()) {
       throw invalid('reason', `reason: re-apportioning replaces table version ${previous} as the current one (it is kept); say why`);
     }
+    // The log's append lock first: the populations read next are those of every entry before this run's.
+    await lockLogHead(trx, discussionId);
     const electing = electingUnitsOf(await listFrozenUnits(trx, discussionId), c.electingLevel);
     const { entries, root } = await populationsOf(trx, d, c.basis, electing, now);
     const deciding = runRule('deciding', c.deciding, entries);
@@ -333,6 +343,22 @@ export async function apportionConference(db: Db, actor: Actor, discussionId: st
       run,
       electing.map((e, i) => ({ unitId: e.unitId, population: Number(entries[i]!.population), deciding: cellOf(deciding, i), consultative: consultative ? cellOf(consultative, i) : null })),
     );
+    let logged: Uint8Array;
+    try {
+      logged = apportionmentEntry({
+        discussionId,
+        version: run.version,
+        basis: run.basis,
+        deciding: loggedRule(c.deciding),
+        consultative: c.consultative ? loggedRule(c.consultative) : null,
+        reasonSha256: run.reason === null ? null : sha256Hex(run.reason),
+        units: electing.map((e, i) => [e.unitId, Number(entries[i]!.population), deciding.units[i]!.seats, consultative?.units[i]!.seats ?? 0]),
+      });
+    } catch (e) {
+      if (!(e instanceof EntryError)) throw e;
+      throw invalid('electingLevel', `electingLevel: ${electing.length.toLocaleString('en')} electing units are more than one log entry of the seat table holds (${e.message}); choose a higher level`);
+    }
+    await appendEntry(trx, discussionId, logged, now);
     await setConferenceState(trx, discussionId, ['draft', 'apportioned'], 'apportioned', now);
     await recordAudit(trx, actor, 'conference.apportion', `conference:${discussionId}`, {
       version: run.version,

@@ -5,7 +5,7 @@
  * duplicate index impossible on both engines.
  */
 import { sql } from 'kysely';
-import type { Db } from './db.ts';
+import { isPostgres, type Db } from './db.ts';
 
 export interface LogHead {
   discussionId: string;
@@ -67,6 +67,14 @@ export async function appendLogEntries(
       .execute();
   }
   return first;
+}
+
+/**
+ * Takes the log's append lock for the rest of the transaction (PostgreSQL: the head row, as an append does; SQLite:
+ * writes are serialized already), so what is read next includes every entry before the one appended next.
+ */
+export async function lockLogHead(db: Db, discussionId: string): Promise<void> {
+  if (isPostgres(db)) await sql`select size from log_heads where discussion_id = ${discussionId} for update`.execute(db);
 }
 
 export async function readLogEntries(db: Db, discussionId: string, from: number, to: number): Promise<Array<{ idx: number; entry: string }>> {

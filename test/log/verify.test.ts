@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { signCheckpoint } from '../../src/log/checkpoint.ts';
-import { decisionEntry, discussionEntry, keyEntry, reportEntry, rollEntries, sha256Hex, type ReportEntry, type RollUnit } from '../../src/log/entries.ts';
+import { apportionmentEntry, decisionEntry, discussionEntry, keyEntry, reportEntry, rollEntries, sha256Hex, type ReportEntry, type RollUnit } from '../../src/log/entries.ts';
 import { leafHash, merkleRoot } from '../../src/log/merkle.ts';
 import { generateSigner, verifierKey, type Signer } from '../../src/log/note.ts';
 import { signingKeyId, signReportStatement } from '../../src/log/signing.ts';
@@ -128,6 +128,23 @@ describe('verifyRecord on a log built by hand', () => {
     const otherRoot = await verifyRecord({ source: memory(publish([...CLEAN, decision({ basedOn: { size: 4, rootHash: rootOf5 } })], HAND_TALLIES, 5)), vkey });
     expect(otherRoot.problems.map((p) => p.kind)).toContain('decision');
     expect(otherRoot.problems[0]!.message).toMatch(/names the root [0-9a-f]{64} for the first 4 entries; the log's is/);
+  });
+
+  it("recomputes a conference's seat table: the populations from the roll, the seats from the logged rule", async () => {
+    const vkey = verifierKey(logKey.name, logKey.publicKey);
+    const table = (units: Array<[string, number, number, number]>, basis: 'roll' | 'reported' = 'roll') =>
+      apportionmentEntry({ discussionId: 'd1', version: 1, basis, deciding: { method: 'hare', seats: 3, min: 1 }, consultative: null, reasonSha256: null, units });
+    // b1 (roll 10) and b2 (roll 5): Hare, 3 seats, at least 1 → 2 and 1.
+    const good = await verifyRecord({ source: memory(publish([...CLEAN, table([['b1', 10, 2, 0], ['b2', 5, 1, 0]])], HAND_TALLIES, 5)), vkey });
+    expect(good.problems).toEqual([]);
+    expect(good.figures.apportionmentsChecked).toBe(1);
+    const seats = await verifyRecord({ source: memory(publish([...CLEAN, table([['b1', 10, 1, 0], ['b2', 5, 2, 0]])], HAND_TALLIES, 5)), vkey });
+    expect(seats.problems).toEqual([{ kind: 'apportionment', message: 'entry 5: apportionment version 1: unit b1 has 1 deciding seat(s); the rule gives it 2' }]);
+    const people = await verifyRecord({ source: memory(publish([...CLEAN, table([['b1', 12, 2, 0], ['b2', 5, 1, 0]])], HAND_TALLIES, 5)), vkey });
+    expect(people.problems[0]!.message).toBe('entry 5: apportionment version 1: unit b1 has a population of 12; the roll gives 10');
+    // On the members of units that had reported: only b1 had; b2, with none, gets no seat whatever the minimum.
+    const reported = await verifyRecord({ source: memory(publish([...CLEAN, table([['b1', 10, 3, 0], ['b2', 0, 0, 0]], 'reported')], HAND_TALLIES, 5)), vkey });
+    expect(reported.problems).toEqual([]);
   });
 
   it("checks the title behind entry 0's hash: missing, or not the text the hash names", async () => {

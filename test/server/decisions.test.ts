@@ -178,6 +178,7 @@ describe.each(ENGINES)('the binding decision on %s', (engine) => {
       const r = await verifyRecord({ source: directorySource(join(dir, 'record')) });
       expect(r.problems).toEqual([]);
       expect(r.figures.decisionsChecked).toBe(1);
+      expect(r.figures.apportionmentsChecked).toBe(1);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
