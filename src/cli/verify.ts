@@ -207,7 +207,9 @@ export async function runVerify(target: string, opts: VerifyCommandOptions, io: 
     const n = (x: number | null) => (x ?? 0).toLocaleString('en');
     io.out(
       `verified ${f.origin}: checkpoint of ${n(f.checkpointSize)} entries${witnessed}; tree rebuilt, ${n(f.tilesChecked)} tiles equal; ` +
-        `${n(f.reports)} reports with valid signatures; ${f.textsChecked ? "the title's text matches its hash; " : ''}${n(f.units)} units' tallies recomputed from ${n(f.logSize)} entries equal the published ones (${n(f.tallyFieldsCompared)} figures)`,
+        `${n(f.reports)} reports with valid signatures; ${f.textsChecked ? "the title's text matches its hash; " : ''}${n(f.units)} units' tallies recomputed from ${n(f.logSize)} entries equal the published ones (${n(f.tallyFieldsCompared)} figures)` +
+        (f.apportionmentsChecked ? `; ${n(f.apportionmentsChecked)} seat table${f.apportionmentsChecked === 1 ? '' : 's'} recomputed` : '') +
+        (f.decisionsChecked ? `; the binding decision's root and figures recomputed` : ''),
     );
   } else {
     const byKind = new Map<string, number>();
