@@ -1,6 +1,7 @@
 /**
- * The page map. Public pages and the secretary's pages are in the main bundle; the office pages are a separate chunk
- * loaded on first visit (code-split). One route per line; each page lives in web/src/pages or web/src/office.
+ * The page map. Public pages and the secretary's pages are in the main bundle; the office pages and the commission's
+ * page (web/src/challenges) are separate chunks loaded on first visit (code-split). One route per line; each page
+ * lives in web/src/pages, web/src/office or web/src/challenges.
  */
 import { lazy, Suspense } from 'react';
 import { Route, Switch } from 'wouter';
@@ -15,6 +16,9 @@ import { SignInPage, AcceptInvitationPage, ResetPage, AccountPage } from './page
 import { NotFound } from './pages/NotFound.tsx';
 
 const Office = lazy(() => Promise.all([import('./office/Office.tsx'), loadNamespace('office')]).then(([m]) => m));
+const challengesChunk = () => Promise.all([import('./challenges/CommissionPage.tsx'), loadNamespace('challenges')]).then(([m]) => m);
+const CommissionIndex = lazy(() => challengesChunk().then((m) => ({ default: m.CommissionIndex })));
+const CommissionPage = lazy(() => challengesChunk().then((m) => ({ default: m.CommissionPage })));
 const SigningKeyPage = lazy(() => Promise.all([import('./record/KeyPage.tsx'), loadNamespace('record')]).then(([m]) => ({ default: m.SigningKeyPage })));
 
 export function App() {
@@ -34,6 +38,8 @@ export function App() {
           <Route path="/account" component={AccountPage} />
           <Route path="/account/keys">{() => <SigningKeyPage />}</Route>
           <Route path="/account/keys/:unitId">{(p) => <SigningKeyPage unitId={p.unitId} />}</Route>
+          <Route path="/commission">{() => <CommissionIndex />}</Route>
+          <Route path="/commission/:id">{(p) => <CommissionPage discussionId={p.id} />}</Route>
           <Route path="/office" nest>
             <Office />
           </Route>

@@ -7,9 +7,12 @@ import i18n from 'i18next';
 import { initReactI18next } from 'react-i18next';
 
 // The office pages' catalogs load with the office chunk (see app.tsx), the verifiable record's (`record`: signing keys,
-// the record check) with the pages that use it; everything else is in the main bundle.
-const files = import.meta.glob<{ default: Record<string, unknown> }>(['./locales/*/*.json', '!./locales/*/office.json', '!./locales/*/record.json'], { eager: true });
-const lazyFiles = import.meta.glob<{ default: Record<string, unknown> }>(['./locales/*/office.json', './locales/*/record.json']);
+// the record check) and the challenges' (`challenges`: a unit's challenges, the commission's page) with the pages that
+// use them; everything else is in the main bundle.
+const files = import.meta.glob<{ default: Record<string, unknown> }>(['./locales/*/*.json', '!./locales/*/office.json', '!./locales/*/record.json', '!./locales/*/challenges.json'], {
+  eager: true,
+});
+const lazyFiles = import.meta.glob<{ default: Record<string, unknown> }>(['./locales/*/office.json', './locales/*/record.json', './locales/*/challenges.json']);
 const resources: Record<string, Record<string, Record<string, unknown>>> = {};
 const place = (path: string) => /\.\/locales\/([^/]+)\/([^/]+)\.json$/.exec(path);
 for (const [path, mod] of Object.entries(files)) {
@@ -18,7 +21,7 @@ for (const [path, mod] of Object.entries(files)) {
   (resources[m[1]!] ??= {})[m[2]!] = mod.default;
 }
 
-/** Loads a lazily split namespace (`office`, `record`) in every language, once. */
+/** Loads a lazily split namespace (`office`, `record`, `challenges`) in every language, once. */
 export async function loadNamespace(ns: string): Promise<void> {
   await Promise.all(
     Object.entries(lazyFiles)

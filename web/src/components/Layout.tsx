@@ -9,6 +9,7 @@ export function Layout({ children }: { children: ReactNode }) {
   const { t, i18n } = useTranslation();
   const { session, signOut } = useSession();
   const office = holds(session, 'office') || holds(session, 'committee');
+  const commission = holds(session, 'commission');
   return (
     <>
       <a className="skip" href="#main">
@@ -27,6 +28,11 @@ export function Layout({ children }: { children: ReactNode }) {
               {office ? (
                 <li>
                   <Link href="/office">{t('nav.office')}</Link>
+                </li>
+              ) : null}
+              {commission ? (
+                <li>
+                  <Link href="/commission">{t('nav.commission')}</Link>
                 </li>
               ) : null}
               {session ? (

@@ -1,6 +1,8 @@
 /**
  * The dashboard of a discussion for any unit of the tree (/d/:id, /d/:id/u/:unitId): the headline figures, live;
- * where the unit sits (breadcrumbs); its own report if it has a roll; the units below it; how the reports came in.
+ * where the unit sits (breadcrumbs); its own report if it has a roll, with its challenges and the commission's
+ * decisions; the figures after those decisions beside the reported ones, when a decision changed them; the units below
+ * it; how the reports came in.
  */
 import { lazy, Suspense, useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -18,6 +20,7 @@ import { rememberUnits } from '../components/public/unitNames.ts';
 import { discussionPath, enc, type Discussion, type Tally, type UnitPage } from '../components/public/types.ts';
 import '../components/public/public.css';
 import type { RecordCheck } from '../record/check.ts';
+import type { AdjudicatedTally } from '../challenges/model.ts';
 
 type Unit = UnitPage['parent'];
 
@@ -25,6 +28,9 @@ type Unit = UnitPage['parent'];
 const recordStatus = () => import('../record/RecordStatus.tsx');
 const RecordLine = lazy(() => recordStatus().then((m) => ({ default: m.RecordLine })));
 const RecordAlarm = lazy(() => recordStatus().then((m) => ({ default: m.RecordAlarm })));
+// A unit's challenges, and the tally after the commission's decisions, are their own chunks (with the `challenges` catalog).
+const UnitChallenges = lazy(() => Promise.all([import('../challenges/UnitChallenges.tsx'), loadNamespace('challenges')]).then(([m]) => ({ default: m.UnitChallenges })));
+const AdjudicatedFigures = lazy(() => Promise.all([import('../challenges/AdjudicatedFigures.tsx'), loadNamespace('challenges')]).then(([m]) => ({ default: m.AdjudicatedFigures })));
 
 /** At most one announcement of changed figures this often; the latest figures are said when the pause ends. */
 const ANNOUNCE_EVERY_MS = 10_000;
@@ -143,6 +149,7 @@ function UnitDashboard({
   const announcement = useChangeAnnouncement(live ? tally : undefined);
   // The arrivals of the units below (a unit with none below has only its own report to show).
   const arrivals = useArrivals(discussion.id, unit.id, current.unitsReported, hasChildren);
+  const adjudicated = useAdjudicated(discussion.id, unit.id);
 
   return (
     <>
@@ -161,10 +168,31 @@ function UnitDashboard({
       ) : null}
       {recordAlarm}
       {error ? <ErrorNote error={error} /> : null}
-      <DashboardBody discussion={discussion} unit={unit} tally={current} hasChildren={hasChildren} live={live ? { connected } : null} arrivals={hasChildren ? arrivals : null} />
+      <DashboardBody
+        discussion={discussion}
+        unit={unit}
+        tally={current}
+        hasChildren={hasChildren}
+        live={live ? { connected } : null}
+        arrivals={hasChildren ? arrivals : null}
+        adjudicated={adjudicated}
+      />
       {recordLine}
     </>
   );
+}
+
+/**
+ * The tally as the commission's decisions leave it (GET …/adjudicated-tally), asked for once the figures are on screen
+ * (it is a recount: it never holds up the first render), once per visit; shown only when a decision changed it.
+ */
+function useAdjudicated(discussionId: string, unitId: string): AdjudicatedTally | undefined {
+  const [asked, setAsked] = useState(false);
+  useEffect(() => {
+    const timer = setTimeout(() => setAsked(true), 0);
+    return () => clearTimeout(timer);
+  }, []);
+  return useApi<AdjudicatedTally>(asked ? `${discussionPath(discussionId)}/adjudicated-tally?unit=${enc(unitId)}` : null).data;
 }
 
 /** Says politely that the figures changed: not on every render, at most once per pause, with the latest figures. */
@@ -256,6 +284,7 @@ function DashboardBody({
   hasChildren,
   live,
   arrivals,
+  adjudicated,
 }: {
   discussion: Discussion;
   unit: Unit;
@@ -263,11 +292,19 @@ function DashboardBody({
   hasChildren: boolean;
   live: { connected: boolean } | null;
   arrivals: { data: Arrivals | undefined; error: ApiError | undefined } | null;
+  adjudicated: AdjudicatedTally | undefined;
 }) {
   const { t } = useTranslation('public');
   const min = discussion.rules.publicMinUnitSize ?? 0;
   const ownReportFirst = unit.roll > 0 && !hasChildren;
-  const report = <BranchReports discussion={discussion} unitId={unit.id} refreshKey={tally.asOf} />;
+  const report = (
+    <>
+      <BranchReports discussion={discussion} unitId={unit.id} refreshKey={tally.asOf} />
+      <Suspense fallback={null}>
+        <UnitChallenges discussion={discussion} unitId={unit.id} />
+      </Suspense>
+    </>
+  );
   return (
     <>
       <div className={tally.provisional ? 'provisional pub-status' : 'ok pub-status'}>
@@ -294,6 +331,12 @@ function DashboardBody({
       </div>
 
       {tally.withheld ? <p className="notice">{t('withheld.unit', { count: min })}</p> : null}
+
+      {adjudicated && adjudicated.applied.length > 0 ? (
+        <Suspense fallback={null}>
+          <AdjudicatedFigures data={adjudicated} discussion={discussion} />
+        </Suspense>
+      ) : null}
 
       {/* A unit with no units below it is its own report first; its figures repeat that report. */}
       {ownReportFirst ? report : null}

@@ -512,6 +512,15 @@ export function AccountPage() {
             ))}
           </ul>
         ) : null}
+        {(holds(session, 'commission') || holds(session, 'office')) && open.length > 0 ? (
+          <ul className="link-list">
+            {open.map((d) => (
+              <li key={d.id}>
+                <Link href={`/commission/${enc(d.id)}`}>{t('account.challenges', { title: d.title })}</Link>
+              </li>
+            ))}
+          </ul>
+        ) : null}
         {secretaryOf.length > 0 ? (
           <ul className="link-list">
             {secretaryOf.map((u) => (
