@@ -63,12 +63,13 @@ export function buildCli(): Command {
 
   program
     .command('serve')
-    .description('serve the API (and, with --demo-if-empty, load the 1924 demo into an empty database first)')
+    .description('serve the API (and, with --demo-if-empty or --demo-ended, load the 1924 demo into an empty database first)')
     .addOption(dbOption())
     .addOption(new Option('--port <n>', 'port to listen on').env('PORT').default('3000'))
     .addOption(new Option('--host <host>', 'address to listen on').env('HOST').default('localhost'))
     .option('--demo-if-empty', 'load the 1924 demo when the database holds no discussion')
-    .action(async (opts: { db?: string; port: string; host: string; demoIfEmpty?: boolean }) => {
+    .option('--demo-ended', 'like --demo-if-empty, with the demo\'s ending (plenum demo --ended: the XIII Conference and its decision, a reconstruction, on the 1924 calendar)')
+    .action(async (opts: { db?: string; port: string; host: string; demoIfEmpty?: boolean; demoEnded?: boolean }) => {
       const { serve } = await import('./serve.ts');
       await serve(opts);
     });
@@ -305,11 +306,20 @@ export function buildCli(): Command {
     .command('demo')
     .description('load the 1924 demo (an illustration: the branch votes are synthetic, not historical counts)')
     .option('--scale <n>', 'size relative to the real party (1 = ≈470,000 members)', '0.1')
+    .option('--ended', "with its ending, a reconstruction: challenges and the commission's decisions, the XIII Conference (128 deciding and 222 consultative seats) and its binding decision of 18 January 1924; the demo runs on the 1924 calendar. On a database holding a demo not yet ended (on that calendar), applies the ending to it")
     .addOption(dbOption())
-    .action((opts: { scale: string; db?: string }) =>
+    .action((opts: { scale: string; ended?: boolean; db?: string }) =>
       withStore(opts, async (s) => {
         const scale = Number(opts.scale);
         if (!(scale > 0 && scale <= 2)) throw new DomainError('invalid_input', `--scale must be a number in (0, 2], got '${opts.scale}'`, { field: 'scale' });
+        if (opts.ended) {
+          const { describeEnding, loadEndedDemo } = await import('../demo/ending-1924.ts');
+          const started = Date.now();
+          const summary = await loadEndedDemo(s.db, { scale, progress: progressBar });
+          for (const line of describeEnding(summary)) process.stderr.write(`${line}\n`);
+          process.stderr.write(`  (done in ${((Date.now() - started) / 1000).toFixed(1)} s)\n`);
+          return;
+        }
         const { loadDemo } = await import('../demo/load-demo.ts');
         await loadDemo(s.db, { scale, now: now(), progress: progressBar });
       }),

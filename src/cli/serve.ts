@@ -14,25 +14,31 @@ const isEmpty = async (store: Store) => (await countUnits(store.db)) === 0 && (a
  * place when complete, so an interrupted first start leaves no half-loaded database behind. A lock file keeps two
  * first starts (or a start and an import) from building over each other; emptiness is checked again under it.
  */
-async function loadDemoIfEmpty(store: Store): Promise<Store> {
+async function loadDemoIfEmpty(store: Store, ended = false): Promise<Store> {
   if (!(await isEmpty(store))) return store;
   const { loadDemo } = await import('../demo/load-demo.ts');
   const now = new Date().toISOString();
+  const what = ended ? 'the 1924 demo with its ending (synthetic votes; the conference and its decision a reconstruction)' : 'the 1924 demo (synthetic votes, an illustration)';
+  const load = async (db: Store['db']): Promise<void> => {
+    if (!ended) return loadDemo(db, { scale: 0.1, now, progress: progressBar });
+    const { describeEnding, loadEndedDemo } = await import('../demo/ending-1924.ts');
+    for (const line of describeEnding(await loadEndedDemo(db, { scale: 0.1, progress: progressBar }))) process.stderr.write(`${line}\n`);
+  };
   if (store.engine !== 'sqlite' || !store.file || store.file === ':memory:') {
-    process.stderr.write('empty database: loading the 1924 demo (synthetic votes, an illustration)\n');
-    await loadDemo(store.db, { scale: 0.1, now, progress: progressBar });
+    process.stderr.write(`empty database: loading ${what}\n`);
+    await load(store.db);
     return store;
   }
   const file = store.file;
   const lock = await takeLock(`${file}.demo-lock`);
   try {
     if (!(await isEmpty(store))) return store; // someone else filled it meanwhile
-    process.stderr.write('empty database: loading the 1924 demo (synthetic votes, an illustration)\n');
+    process.stderr.write(`empty database: loading ${what}\n`);
     const side = `${file}.loading-${process.pid}`;
     const building = openStore({ file: side });
     try {
       await migrateToLatest(building);
-      await loadDemo(building.db, { scale: 0.1, now, progress: progressBar });
+      await load(building.db);
     } finally {
       await building.close(); // checkpoints the WAL into the file
     }
@@ -65,14 +71,14 @@ async function takeLock(path: string): Promise<() => void> {
   }
 }
 
-export async function serve(opts: { db?: string; port: string; host: string; demoIfEmpty?: boolean }): Promise<void> {
+export async function serve(opts: { db?: string; port: string; host: string; demoIfEmpty?: boolean; demoEnded?: boolean }): Promise<void> {
   const port = Number(opts.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new DomainError('invalid_input', `--port must be a port number, got '${opts.port}'`, { field: 'port' });
   // The web app: built here when missing or stale (unless PLENUM_WEB_DIST points at a build made elsewhere).
   if (!process.env.PLENUM_WEB_DIST) await ensureWebBuild();
   let store = storeFromEnvironment(opts);
   await migrateToLatest(store);
-  if (opts.demoIfEmpty) store = await loadDemoIfEmpty(store);
+  if (opts.demoIfEmpty || opts.demoEnded) store = await loadDemoIfEmpty(store, !!opts.demoEnded);
   const app = await buildApp({ store, logger: true });
   const close = async () => {
     await app.close();

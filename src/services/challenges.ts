@@ -38,7 +38,7 @@ import { inSnapshot, type Db } from '../storage/db.ts';
 import { findFrozenUnit, listFrozenUnits, type DiscussionRecord } from '../storage/discussions.repository.ts';
 import { listCurrentReports, listReportVersions } from '../storage/reports.repository.ts';
 import { appendEntry } from './log.ts';
-import { asReader, openDiscussionRecord, type ReaderTally, type TallyView } from './tally.ts';
+import { asReader, openDiscussionRecord, tallyOf, type ReaderTally, type TallyView } from './tally.ts';
 
 export type { Adjudication, Challenge } from '../storage/challenges.repository.ts';
 
@@ -308,8 +308,27 @@ export async function getAdjudicatedTally(db: Db, viewer: Principal | null, disc
     const d = await openDiscussionRecord(trx, discussionId);
     const target = unitId ?? d.rootUnitId!;
     const unit = await unitOf(trx, discussionId, target);
+    const adjudications = await listAdjudications(trx, discussionId);
+    // No decision reaches this subtree (the common case: the dashboard asks on every visit): both tallies are the
+    // maintained one, read without recounting.
+    const reaching = adjudications.filter((a) => a.decision === 'strike' || a.decision === 'strike-votes');
+    let touches = false;
+    for (const a of reaching) {
+      if (a.unitId === target || (await findFrozenUnit(trx, discussionId, a.unitId))?.ancestors.includes(target)) {
+        touches = true;
+        break;
+      }
+    }
+    if (!touches) {
+      const t = await tallyOf(trx, d, target, now);
+      const read = asReader(t, viewer, unit, d.definition.rules);
+      const inSubtree = await Promise.all(adjudications.map(async (a) => (a.unitId === target || (await findFrozenUnit(trx, discussionId, a.unitId))?.ancestors.includes(target) ? a : null)));
+      const current = await listCurrentReports(trx, discussionId, d.definition.questions.map((q) => q.id));
+      const applied = inSubtree.filter((a): a is Adjudication => a !== null && current.get(a.unitId)?.version === a.reportVersion);
+      return { discussionId, unitId: target, reported: read, adjudicated: read, applied: applied.map(adjudicationView) };
+    }
     const questionIds = d.definition.questions.map((q) => q.id);
-    const [units, reports, adjudications] = await Promise.all([listFrozenUnits(trx, discussionId), listCurrentReports(trx, discussionId, questionIds), listAdjudications(trx, discussionId)]);
+    const [units, reports] = await Promise.all([listFrozenUnits(trx, discussionId), listCurrentReports(trx, discussionId, questionIds)]);
     const inSubtree = units.filter((u) => u.unitId === target || u.ancestors.includes(target));
     const byVersion = new Map<string, Adjudication[]>();
     for (const a of adjudications) {

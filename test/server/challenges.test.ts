@@ -165,6 +165,11 @@ describe.each(ENGINES)('challenges and adjudication on %s', (engine) => {
     expect(adjudicated).toMatchObject({ unitsReported: 1, unitsQuorate: 0, membersReported: 40, present: 8 });
     expect(adjudicated.questions.q1).toMatchObject({ votes: { cc: 5, opp: 2 }, abstain: 1, adopted: { cc: { units: 0, members: 0 }, opp: { units: 0, members: 0 }, none: { units: 1, members: 40 } } });
     expect(applied).toHaveLength(2);
+    // A subtree no strike reaches (d12: b3's report was upheld) reads the maintained tally for both, with the decision.
+    const d12 = (await call(null, 'GET', '/discussions/d1/adjudicated-tally?unit=d12')).json();
+    expect(d12.adjudicated).toEqual(d12.reported);
+    expect(d12.reported).toMatchObject({ unitsReported: 1, present: 13 });
+    expect(d12.applied.map((a: { decision: string; unitId: string }) => [a.unitId, a.decision])).toEqual([['b3', 'uphold']]);
     // The live tally is the tally as reported: nothing was edited.
     const live = (await call(null, 'GET', '/discussions/d1/tally?unit=d11')).json();
     expect(live).toMatchObject({ unitsReported: 2, present: 29 });
