@@ -13,6 +13,7 @@
  *
  * Every write is one transaction that first locks the conference row, and records one audit event.
  */
+import { CONFERENCE_VOTE_RULE, conferenceVoteResult } from '../domain/conference.ts';
 import { apportionmentEntry, EntryError, sha256Hex, type ApportionmentEntry } from '../log/entries.ts';
 import { lockLogHead } from '../storage/log.repository.ts';
 import { appendEntry } from './log.ts';
@@ -97,16 +98,7 @@ function newId(): string {
 }
 const conflict = (message: string, field?: string) => new DomainError('conflict', message, field === undefined ? {} : { field });
 
-// ---- the vote rule ----------------------------------------------------------------------------------------------------
-
-/** How a conference decides a motion. Stated in every result. */
-export const CONFERENCE_VOTE_RULE =
-  'simple majority of the votes cast: adopted when the votes for exceed the votes against; abstentions are not votes cast; a tie is not a majority (rejected)';
-
-/** The result of a vote under CONFERENCE_VOTE_RULE (pure). */
-export function conferenceVoteResult(c: { for: number; against: number }): 'adopted' | 'rejected' {
-  return c.for > c.against ? 'adopted' : 'rejected';
-}
+export { CONFERENCE_VOTE_RULE, conferenceVoteResult } from '../domain/conference.ts';
 
 /** Whether the principal is on the credentials committee (and so sees delegates' names and roll-call ballots). */
 export function mayReadCredentials(p: Principal | null): boolean {
