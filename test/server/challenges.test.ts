@@ -115,6 +115,8 @@ describe.each(ENGINES)('challenges and adjudication on %s', (engine) => {
     expect(file.statusCode).toBe(200);
     expect(file.headers['content-type']).toContain('application/pdf');
     expect(file.rawPayload.equals(pdf)).toBe(true);
+    expect(file.headers['content-disposition']).toBe('attachment; filename="minutes.pdf"');
+    expect(file.headers['x-content-type-options']).toBe('nosniff');
     expect((await call('member-b1', 'GET', `/discussions/d1/challenges/${b1Challenge}/evidence`)).statusCode).toBe(403);
     // The log holds the challenge without the challenger or the text: the reason and the text's hash.
     const logged = (await entries()).filter((e) => e.type === 'challenge');
