@@ -16,7 +16,7 @@ import {
 import type { Actor } from '../domain/audit.ts';
 import { DomainError, notFound } from '../domain/errors.ts';
 import { authorizeOnUnit, hasRole, mayActOnUnit, type Principal } from '../domain/policy.ts';
-import { recount, type TallyCounts } from '../domain/tally.ts';
+import { addInto, tallyDelta } from '../domain/tally.ts';
 import { adjudicationEntry, challengeEntry, sha256Hex } from '../log/entries.ts';
 import { recordAudit } from '../storage/audit.repository.ts';
 import {
@@ -36,7 +36,7 @@ import {
 } from '../storage/challenges.repository.ts';
 import { inSnapshot, type Db } from '../storage/db.ts';
 import { findFrozenUnit, listFrozenUnits, type DiscussionRecord } from '../storage/discussions.repository.ts';
-import { listCurrentReports, listReportVersions } from '../storage/reports.repository.ts';
+import { findCurrentReport, listReportVersions } from '../storage/reports.repository.ts';
 import { appendEntry } from './log.ts';
 import { asReader, openDiscussionRecord, tallyOf, type ReaderTally, type TallyView } from './tally.ts';
 
@@ -300,61 +300,39 @@ export interface AdjudicatedTally {
 }
 
 /**
- * The tally of a subtree as reported and as adjudicated, side by side, both recounted from the current reports in one
- * snapshot. A decision applies to the version it names; a unit's later correction is judged afresh.
+ * The tally of a subtree as reported and as adjudicated, side by side, in one snapshot. As reported: the maintained
+ * tally (which always equals a recount of the current reports). As adjudicated: that tally plus, for each current
+ * report version the commission decided on, the difference between what the decisions leave and what was reported —
+ * the tally is a sum of units' contributions, so only the decided units are read. A decision applies to the version
+ * it names; a unit's later correction is judged afresh.
  */
 export async function getAdjudicatedTally(db: Db, viewer: Principal | null, discussionId: string, unitId: string | undefined, now: string): Promise<AdjudicatedTally> {
   return inSnapshot(db, async (trx) => {
     const d = await openDiscussionRecord(trx, discussionId);
     const target = unitId ?? d.rootUnitId!;
     const unit = await unitOf(trx, discussionId, target);
-    const adjudications = await listAdjudications(trx, discussionId);
-    // No decision reaches this subtree (the common case: the dashboard asks on every visit): both tallies are the
-    // maintained one, read without recounting.
-    const reaching = adjudications.filter((a) => a.decision === 'strike' || a.decision === 'strike-votes');
-    let touches = false;
-    for (const a of reaching) {
-      if (a.unitId === target || (await findFrozenUnit(trx, discussionId, a.unitId))?.ancestors.includes(target)) {
-        touches = true;
-        break;
-      }
-    }
-    if (!touches) {
-      const t = await tallyOf(trx, d, target, now);
-      const read = asReader(t, viewer, unit, d.definition.rules);
-      const inSubtree = await Promise.all(adjudications.map(async (a) => (a.unitId === target || (await findFrozenUnit(trx, discussionId, a.unitId))?.ancestors.includes(target) ? a : null)));
-      const current = await listCurrentReports(trx, discussionId, d.definition.questions.map((q) => q.id));
-      const applied = inSubtree.filter((a): a is Adjudication => a !== null && current.get(a.unitId)?.version === a.reportVersion);
-      return { discussionId, unitId: target, reported: read, adjudicated: read, applied: applied.map(adjudicationView) };
-    }
     const questionIds = d.definition.questions.map((q) => q.id);
-    const [units, reports] = await Promise.all([listFrozenUnits(trx, discussionId), listCurrentReports(trx, discussionId, questionIds)]);
-    const inSubtree = units.filter((u) => u.unitId === target || u.ancestors.includes(target));
-    const byVersion = new Map<string, Adjudication[]>();
-    for (const a of adjudications) {
-      const k = `${a.unitId}\u0000${a.reportVersion}`;
-      byVersion.set(k, [...(byVersion.get(k) ?? []), a]);
-    }
+    const reported = await tallyOf(trx, d, target, now);
+    const adjudicated: TallyView = structuredClone(reported);
+    const byUnit = new Map<string, Adjudication[]>();
+    for (const a of await listAdjudications(trx, discussionId)) byUnit.set(a.unitId, [...(byUnit.get(a.unitId) ?? []), a]);
     const applied: Adjudication[] = [];
-    const before = inSubtree.map((u) => {
-      const r = reports.get(u.unitId);
-      return { roll: u.roll, report: r ? { present: r.present, votes: r.votes, outcome: r.outcome, officeSigned: r.officeSigned } : null };
-    });
-    const after = inSubtree.map((u) => {
-      const r = reports.get(u.unitId);
-      if (!r) return { roll: u.roll, report: null };
-      const decisions = byVersion.get(`${u.unitId}\u0000${r.version}`) ?? [];
-      applied.push(...decisions);
-      const left = adjudicatedReport(r, u.roll, decisions, d.definition);
-      return { roll: u.roll, report: left ? { present: left.present, votes: left.votes, outcome: left.outcome, officeSigned: r.officeSigned } : null };
-    });
-    const view = (counts: TallyCounts): TallyView => ({ discussionId, unitId: target, asOf: now, provisional: now < d.definition.reportingClosesAt, ...counts });
-    const read = (counts: TallyCounts) => asReader(view(counts), viewer, unit, d.definition.rules);
+    for (const [decidedUnit, decisions] of byUnit) {
+      const u = decidedUnit === target ? unit : await findFrozenUnit(trx, discussionId, decidedUnit);
+      if (!u || (decidedUnit !== target && !u.ancestors.includes(target))) continue;
+      const r = await findCurrentReport(trx, discussionId, decidedUnit, questionIds);
+      const onCurrent = decisions.filter((a) => a.reportVersion === r?.version);
+      if (!r || onCurrent.length === 0) continue;
+      applied.push(...onCurrent);
+      const left = adjudicatedReport(r, u.roll, onCurrent, d.definition);
+      addInto(adjudicated, tallyDelta(d.definition, u.roll, r, left ? { ...left, officeSigned: r.officeSigned } : null));
+    }
+    applied.sort((a, b) => (a.decidedAt < b.decidedAt ? -1 : a.decidedAt > b.decidedAt ? 1 : a.id < b.id ? -1 : 1));
     return {
       discussionId,
       unitId: target,
-      reported: read(recount(d.definition, before)),
-      adjudicated: read(recount(d.definition, after)),
+      reported: asReader(reported, viewer, unit, d.definition.rules),
+      adjudicated: asReader(adjudicated, viewer, unit, d.definition.rules),
       applied: applied.map(adjudicationView),
     };
   });
