@@ -430,7 +430,7 @@ export async function endDemo(db: Db, opts: EndDemoOptions = {}): Promise<Ending
       rejected: mandates.filter((k) => k.state === 'rejected').reduce((a, k) => a + k.n, 0),
     },
     votes,
-    decision: { id: decision.id, logIndex: decision.logIndex, checkpointSize: provenance.checkpoint.size, effectiveDate: decision.effectiveDate, noticesQueued: notices.pending },
+    decision: { id: decision.id, logIndex: decision.logIndex, checkpointSize: provenance.checkpoint.size, effectiveDate: decision.effectiveDate, noticesQueued: notices.total },
     headline: { reported: shares(provenance.tally.reported), adjudicated: shares(provenance.tally.adjudicated) },
   };
 }

@@ -97,10 +97,10 @@ export async function listDecisionActs(db: Db, opts: { discussionId?: string; li
   return rows.map(toRecord);
 }
 
-/** Queues a notice of an act for every member on the roll, in one statement; returns how many. */
+/** Queues a notice of an act for every member on the roll, in one statement (no email: in the app only); returns how many. */
 export async function queueNotices(db: Db, decisionId: string, now: string): Promise<number> {
   const r = await sql`insert into decision_notices (decision_id, member_id, state, updated_at)
-    select ${decisionId}, id, 'pending', ${now} from members`.execute(db);
+    select ${decisionId}, id, case when email is null or email = '' then 'no-email' else 'pending' end, ${now} from members`.execute(db);
   return Number(r.numAffectedRows ?? 0n);
 }
 

@@ -7,12 +7,13 @@ import i18n from 'i18next';
 import { initReactI18next } from 'react-i18next';
 
 // The office pages' catalogs load with the office chunk (see app.tsx), the verifiable record's (`record`: signing keys,
-// the record check) and the challenges' (`challenges`: a unit's challenges, the commission's page) with the pages that
-// use them; everything else is in the main bundle.
-const files = import.meta.glob<{ default: Record<string, unknown> }>(['./locales/*/*.json', '!./locales/*/office.json', '!./locales/*/record.json', '!./locales/*/challenges.json'], {
+// the record check), the challenges' (`challenges`: a unit's challenges, the commission's page) and the decisions'
+// (`decisions`: the register, the decision, the conference, notices) with the pages that use them; everything else is
+// in the main bundle.
+const files = import.meta.glob<{ default: Record<string, unknown> }>(['./locales/*/*.json', '!./locales/*/office.json', '!./locales/*/record.json', '!./locales/*/challenges.json', '!./locales/*/decisions.json', '!./locales/*/conference-office.json'], {
   eager: true,
 });
-const lazyFiles = import.meta.glob<{ default: Record<string, unknown> }>(['./locales/*/office.json', './locales/*/record.json', './locales/*/challenges.json']);
+const lazyFiles = import.meta.glob<{ default: Record<string, unknown> }>(['./locales/*/office.json', './locales/*/record.json', './locales/*/challenges.json', './locales/*/decisions.json', './locales/*/conference-office.json']);
 const resources: Record<string, Record<string, Record<string, unknown>>> = {};
 const place = (path: string) => /\.\/locales\/([^/]+)\/([^/]+)\.json$/.exec(path);
 for (const [path, mod] of Object.entries(files)) {

@@ -1,9 +1,12 @@
 /** The frame of every page: skip link, header with navigation and language, the main landmark, footer. */
-import type { ReactNode } from 'react';
+import { lazy, Suspense, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'wouter';
-import { LANGUAGES, languageName } from '../i18n.ts';
+import { LANGUAGES, languageName, loadNamespace } from '../i18n.ts';
 import { holds, useSession } from '../session.tsx';
+
+// A signed-in member's notices of binding decisions: their own chunk (web/src/decisions), loaded only when signed in.
+const NoticeBanner = lazy(() => Promise.all([import('../decisions/Notices.tsx'), loadNamespace('decisions')]).then(([m]) => ({ default: m.NoticeBanner })));
 
 export function Layout({ children }: { children: ReactNode }) {
   const { t, i18n } = useTranslation();
@@ -25,6 +28,9 @@ export function Layout({ children }: { children: ReactNode }) {
               <li>
                 <Link href="/">{t('nav.discussions')}</Link>
               </li>
+              <li>
+                <Link href="/decisions">{t('nav.decisions')}</Link>
+              </li>
               {office ? (
                 <li>
                   <Link href="/office">{t('nav.office')}</Link>
@@ -33,6 +39,11 @@ export function Layout({ children }: { children: ReactNode }) {
               {commission ? (
                 <li>
                   <Link href="/commission">{t('nav.commission')}</Link>
+                </li>
+              ) : null}
+              {commission && !office ? (
+                <li>
+                  <Link href="/office">{t('nav.credentials')}</Link>
                 </li>
               ) : null}
               {session ? (
@@ -65,6 +76,11 @@ export function Layout({ children }: { children: ReactNode }) {
           </label>
         </div>
       </header>
+      {session ? (
+        <Suspense fallback={null}>
+          <NoticeBanner />
+        </Suspense>
+      ) : null}
       <main id="main" tabIndex={-1} className="wrap">
         {children}
       </main>

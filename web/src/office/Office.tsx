@@ -14,6 +14,7 @@ import { NotReported } from './NotReported.tsx';
 import { OfficeHome } from './OfficeHome.tsx';
 import { RolesPage } from './RolesPage.tsx';
 import { accessOf, useTitle, type OfficeAccess } from './shared.tsx';
+import { ConferenceArea, CredentialsRoutes } from './conference/ConferenceArea.tsx';
 import './office.css';
 
 export default function Office() {
@@ -24,6 +25,8 @@ export default function Office() {
   const access = accessOf(session);
   if (!session) return <Gate title={t('gate.signedOutTitle')} text={t('gate.signedOut')} link={{ href: `~/signin?returnTo=${encodeURIComponent(`/office${location === '/' ? '' : location}`)}`, label: t('gate.signIn') }} />;
   if (!access.office && access.committeeUnits.length === 0) {
+    // The commission comes here only for the conferences' credentials.
+    if (access.commission) return <CredentialsRoutes access={access} />;
     return <Gate title={t('gate.noRoleTitle')} text={t('gate.noRole', { email: session.email })} link={{ href: '~/', label: t('gate.home') }} />;
   }
   return (
@@ -41,6 +44,9 @@ export default function Office() {
         </Route>
         <Route path="/keys">
           <KeysPage access={access} />
+        </Route>
+        <Route path="/conference/:id" nest>
+          {(p) => <ConferenceArea discussionId={p.id} access={access} />}
         </Route>
         <Route>
           <OfficeNotFound />

@@ -101,6 +101,10 @@ export function OfficeHome({ access }: { access: OfficeAccess }) {
                     {t('home.dashboard')}
                     <span className="visually-hidden"> — {d.title}</span>
                   </Link>
+                  <Link href={`/conference/${encodeURIComponent(d.id)}`} className="button secondary">
+                    {t('home.conference')}
+                    <span className="visually-hidden"> — {d.title}</span>
+                  </Link>
                 </>
               ) : null}
             </div>

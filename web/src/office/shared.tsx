@@ -12,6 +12,8 @@ export interface OfficeAccess {
   office: boolean;
   /** The units the session is a committee for (its subtrees are its reach). */
   committeeUnits: string[];
+  /** The commission: in the office area only for the conferences' credentials. */
+  commission: boolean;
 }
 
 export function accessOf(session: Session | null): OfficeAccess {
@@ -19,6 +21,7 @@ export function accessOf(session: Session | null): OfficeAccess {
   return {
     office: grants.some((g) => g.role === 'office'),
     committeeUnits: grants.filter((g) => g.role === 'committee' && g.unitId).map((g) => g.unitId!),
+    commission: grants.some((g) => g.role === 'commission'),
   };
 }
 

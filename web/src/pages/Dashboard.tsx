@@ -31,6 +31,8 @@ const RecordAlarm = lazy(() => recordStatus().then((m) => ({ default: m.RecordAl
 // A unit's challenges, and the tally after the commission's decisions, are their own chunks (with the `challenges` catalog).
 const UnitChallenges = lazy(() => Promise.all([import('../challenges/UnitChallenges.tsx'), loadNamespace('challenges')]).then(([m]) => ({ default: m.UnitChallenges })));
 const AdjudicatedFigures = lazy(() => Promise.all([import('../challenges/AdjudicatedFigures.tsx'), loadNamespace('challenges')]).then(([m]) => ({ default: m.AdjudicatedFigures })));
+// Links to the discussion's conference and binding decision, when they exist: their own chunk (with the `decisions` catalog).
+const DiscussionLinks = lazy(() => Promise.all([import('../decisions/Links.tsx'), loadNamespace('decisions')]).then(([m]) => ({ default: m.DiscussionLinks })));
 
 /** At most one announcement of changed figures this often; the latest figures are said when the pause ends. */
 const ANNOUNCE_EVERY_MS = 10_000;
@@ -161,6 +163,11 @@ function UnitDashboard({
         {isRoot ? t('dashboard.wholeOrganization', { name: unit.name }) : t('dashboard.unitOf', { kind: unit.kind, title: discussion.title })}{' '}
         <Link href={`/d/${enc(discussion.id)}/about`}>{t('dashboard.aboutLink')}</Link>
       </p>
+      {isRoot ? (
+        <Suspense fallback={null}>
+          <DiscussionLinks discussionId={discussion.id} />
+        </Suspense>
+      ) : null}
       {live ? (
         <div aria-live="polite" aria-atomic="true" className="visually-hidden">
           {announcement}

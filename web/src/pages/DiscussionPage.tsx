@@ -6,7 +6,7 @@ import { lazy, Suspense, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'wouter';
 import { useApi } from '../api.ts';
-import { fmt } from '../i18n.ts';
+import { fmt, loadNamespace } from '../i18n.ts';
 import { ErrorNote, Loading } from '../components/Status.tsx';
 import { useDocumentTitle, useFocusOnNavigate } from '../components/public/focus.ts';
 import { quorumFor, quorumName } from '../components/public/rules.ts';
@@ -14,6 +14,7 @@ import { discussionPath, enc, type Discussion } from '../components/public/types
 import '../components/public/public.css';
 
 const Markdown = lazy(() => import('../components/public/Markdown.tsx'));
+const DiscussionLinks = lazy(() => Promise.all([import('../decisions/Links.tsx'), loadNamespace('decisions')]).then(([m]) => ({ default: m.DiscussionLinks })));
 
 /** Until the renderer has loaded, the text as written (it is readable as it is). */
 function Text({ text, headingLevel }: { text: string; headingLevel: number }) {
@@ -72,6 +73,11 @@ export function DiscussionPage({ discussionId }: { discussionId: string }) {
         <p className="pub-subtitle">
           <Link href={`/d/${enc(d.id)}`}>{t('about.resultsLink')}</Link>
         </p>
+      ) : null}
+      {d.state === 'open' ? (
+        <Suspense fallback={null}>
+          <DiscussionLinks discussionId={d.id} />
+        </Suspense>
       ) : null}
       {d.description ? <Text text={d.description} headingLevel={2} /> : null}
 
