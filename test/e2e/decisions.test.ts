@@ -280,7 +280,8 @@ describe.runIf(browserAvailable)('the decision, the register, the conference and
         const adjudication = provenance.getByRole('link', { name: t('provenance.adjudication', { unit: 'Branch 2', version: 1 }) });
         expect(await adjudication.getAttribute('href')).toBe('/d/d1/u/b2#challenges');
         await provenance.getByText(t('provenance.showReports')).click();
-        expect(await provenance.locator('table').last().locator('tbody tr').count()).toBe(p.reports.length);
+        // The list renders after the click: wait for it rather than count the figures' table.
+        await expect.poll(() => provenance.locator('table').last().locator('tbody tr').count()).toBe(p.reports.length);
         await audit(reader, 'decision, provenance');
 
         // The PDFs answer, in each language, for the decision and the erratum.
