@@ -10,7 +10,7 @@ export const DecisionKind = z.enum(DECISIONS, { error: `must be one of ${DECISIO
 
 export const ChallengeInput = z
   .object({
-    version: z.number({ error: 'must be a number' }).int('must be a whole number').min(1, 'must be 1 or more').describe("the report version challenged: the unit's current one"),
+    version: z.number({ error: 'must be a number' }).int('must be a whole number').min(1, 'must be 1 or more').max(100_000_000, 'is implausibly large').describe("the report version challenged: the unit's current one"),
     reason: ChallengeReason,
     text: Text(20_000, { min: 1 }).describe('what happened, for the commission (goes to the commission, the office and those who read the unit’s reports)'),
     evidence: z

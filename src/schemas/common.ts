@@ -11,6 +11,9 @@ export const Id = z
 
 export const Count = z.number({ error: 'must be a number' }).int('must be a whole number').min(0, 'must be 0 or more').max(100_000_000, 'is implausibly large');
 
+/** A report version (or a table version) in a path: a whole number from 1, within what the databases store. */
+export const VersionParam = z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(1, 'must be 1 or more').max(100_000_000, 'is implausibly large');
+
 export const IsoDateTime = z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time such as 2024-01-15T00:00:00Z' });
 export const IsoDate = z.iso.date({ error: 'must be a date such as 2024-01-05' });
 

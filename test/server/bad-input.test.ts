@@ -33,6 +33,8 @@ describe.each(ENGINES)('bad input on %s', (engine) => {
   let office: string;
   let anna: string;
   let secretary: string;
+  let observer: string;
+  let commission: string;
 
   beforeAll(async () => {
     store = await newStore(engine);
@@ -40,6 +42,8 @@ describe.each(ENGINES)('bad input on %s', (engine) => {
     await smallOrganization(store.db);
     office = (await createToken(store.db, { name: 'office', role: 'office' }, T0)).token;
     secretary = (await createToken(store.db, { name: 'sec', role: 'secretary', unitId: 'b1' }, T0)).token;
+    observer = (await createToken(store.db, { name: 'monitor', role: 'observer' }, T0)).token;
+    commission = (await createToken(store.db, { name: 'commission', role: 'commission' }, T0)).token;
     anna = (await createAccount(store.db, { email: 'anna@example.org', password: 'a long enough password', role: 'member', unitId: 'b1' }, T0)).id;
   });
   afterAll(async () => {
@@ -48,9 +52,10 @@ describe.each(ENGINES)('bad input on %s', (engine) => {
   });
 
   const counts = async () =>
-    Promise.all(['accounts', 'account_roles', 'sessions', 'one_time_links', 'audit_events', 'reports', 'log_entries', 'unit_keys'].map(async (t) => Number((await store.db.selectFrom(t as 'accounts').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n)));
+    Promise.all(['accounts', 'account_roles', 'sessions', 'one_time_links', 'audit_events', 'reports', 'log_entries', 'unit_keys', 'challenges', 'adjudications', 'conferences', 'decisions'].map(async (t) => Number((await store.db.selectFrom(t as 'accounts').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n)));
 
-  const ENDPOINTS: Array<{ method: 'GET' | 'POST'; url: (x: unknown) => string; body?: (x: unknown) => unknown; auth: boolean | 'secretary' }> = [
+  type Who = boolean | 'secretary' | 'observer' | 'commission';
+  const ENDPOINTS: Array<{ method: 'GET' | 'POST' | 'PUT'; url: (x: unknown) => string; body?: (x: unknown) => unknown; auth: Who }> = [
     { method: 'POST', url: () => '/api/v1/session', body: (x) => ({ email: x, password: x }), auth: false },
     { method: 'POST', url: () => '/api/v1/session', body: (x) => x, auth: false },
     { method: 'POST', url: () => '/api/v1/invitations/accept', body: (x) => ({ token: x, password: 'a long enough password' }), auth: false },
@@ -79,10 +84,28 @@ describe.each(ENGINES)('bad input on %s', (engine) => {
     { method: 'GET', url: (x) => `/log/d1/tile/${encodeURIComponent(String(x))}`, auth: false },
     { method: 'GET', url: (x) => `/api/v1/discussions/d1/log/consistency?from=${encodeURIComponent(String(x))}&to=${encodeURIComponent(String(x))}`, auth: false },
     { method: 'GET', url: (x) => `/api/v1/discussions/d1/units/b1/reports/${encodeURIComponent(String(x))}/receipt`, auth: false },
+    // Summing up: challenges, the commission, the conference, the decision.
+    { method: 'POST', url: () => '/api/v1/discussions/d1/units/b1/challenges', body: (x) => ({ version: x, reason: 'other', text: 'x' }), auth: 'observer' },
+    { method: 'POST', url: () => '/api/v1/discussions/d1/units/b1/challenges', body: (x) => ({ version: 1, reason: x, text: x, evidence: { name: x, mediaType: x, contentBase64: x } }), auth: 'observer' },
+    { method: 'POST', url: (x) => `/api/v1/discussions/d1/challenges/${encodeURIComponent(String(x))}/decision`, body: (x) => ({ decision: x, criterion: x, reason: x, struck: x }), auth: 'commission' },
+    { method: 'POST', url: (x) => `/api/v1/discussions/d1/units/b1/reports/${encodeURIComponent(String(x))}/adjudications`, body: () => ({ decision: 'uphold', criterion: 'c', reason: 'r' }), auth: 'commission' },
+    { method: 'GET', url: (x) => `/api/v1/discussions/d1/adjudicated-tally?unit=${encodeURIComponent(String(x))}`, auth: false },
+    { method: 'GET', url: (x) => `/api/v1/discussions/d1/challenges?unit=${encodeURIComponent(String(x))}`, auth: false },
+    { method: 'PUT', url: () => '/api/v1/discussions/d1/conference', body: (x) => ({ name: x, electingLevel: { kind: x }, basis: x, deciding: { method: x, seats: x } }), auth: true },
+    { method: 'GET', url: (x) => `/api/v1/discussions/d1/conference/apportionments/${encodeURIComponent(String(x))}`, auth: false },
+    { method: 'POST', url: () => '/api/v1/discussions/d1/conference/delegates', body: (x) => ({ unitId: x, memberId: x, vote: x, electedAt: x, electedMeeting: x }), auth: true },
+    {
+      method: 'POST',
+      url: () => '/api/v1/discussions/d1/decision',
+      body: (x) => ({ languages: [x], title: { en: x }, resolutions: [{ questionId: x, motionId: x, text: { en: x } }], effectiveDate: x }),
+      auth: true,
+    },
+    { method: 'GET', url: (x) => `/api/v1/discussions/d1/decision.pdf?lang=${encodeURIComponent(String(x))}&act=${encodeURIComponent(String(x))}`, auth: false },
+    { method: 'GET', url: (x) => `/api/v1/discussions/${encodeURIComponent(String(x))}/decision`, auth: false },
   ];
 
-  const auth = (who: boolean | 'secretary'): Record<string, string> =>
-    who === false ? {} : { authorization: `Bearer ${who === 'secretary' ? secretary : office}` };
+  const auth = (who: Who): Record<string, string> =>
+    who === false ? {} : { authorization: `Bearer ${who === 'secretary' ? secretary : who === 'observer' ? observer : who === 'commission' ? commission : office}` };
 
   it('answers every malformed request with a clear 4xx and stores nothing', async () => {
     const before = await counts();
@@ -107,5 +130,16 @@ describe.each(ENGINES)('bad input on %s', (engine) => {
     );
     // Failed sign-ins write nothing; the only writes a property could make are refused ones.
     expect(await counts()).toEqual(before);
+  });
+
+  it('refuses versions beyond what the databases store with a 400, not a 500 (a fuzz find: 2^31 on PostgreSQL)', async () => {
+    for (const url of ['/api/v1/discussions/d1/units/b1/reports/2147483648/receipt', '/api/v1/discussions/d1/conference/apportionments/2147483648']) {
+      const r = await app.inject({ method: 'GET', url });
+      expect(r.statusCode, r.body).toBe(400);
+      expect(r.json().error.field).toBe('params.version');
+    }
+    const r = await app.inject({ method: 'POST', url: '/api/v1/discussions/d1/units/b1/challenges', headers: auth('observer'), payload: { version: 2147483648, reason: 'other', text: 'x' } });
+    expect(r.statusCode).toBe(400);
+    expect(r.json().error.field).toBe('version');
   });
 });

@@ -2,7 +2,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AdjudicatedTally, Adjudication, Challenge, ChallengeInput, ChallengeList, DecisionInput } from '../../schemas/challenges.ts';
-import { ErrorBody, Id } from '../../schemas/common.ts';
+import { ErrorBody, Id, VersionParam } from '../../schemas/common.ts';
 import { adjudicateReport, decideChallenge, fileChallenge, getAdjudicatedTally, getChallenges, getEvidence } from '../../services/challenges.ts';
 import { actorOf, type AppContext } from '../app.ts';
 
@@ -80,7 +80,7 @@ export const challengeRoutes =
       schema: {
         summary: 'The commission decides on a report version of its own motion (no challenge filed)',
         tags: ['challenges'],
-        params: z.object({ id: Id, unitId: Id, version: z.coerce.number().int().min(1) }),
+        params: z.object({ id: Id, unitId: Id, version: VersionParam }),
         body: DecisionInput,
         response: { 201: Adjudication, ...errors },
       },

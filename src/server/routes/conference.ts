@@ -1,7 +1,7 @@
 /** A discussion's conference: definition, apportionment, delegates and credentials, motions, votes (src/services/conference.ts). */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { ErrorBody, Id } from '../../schemas/common.ts';
+import { ErrorBody, Id, VersionParam } from '../../schemas/common.ts';
 import {
   ApportionInput,
   Ballot,
@@ -85,7 +85,7 @@ export const conferenceRoutes =
       schema: {
         summary: 'One apportionment run (every run is kept; the latest is current)',
         tags,
-        params: z.object({ id: Id, version: z.coerce.number().int().min(1) }),
+        params: z.object({ id: Id, version: VersionParam }),
         response: { 200: SeatTable, 400: ErrorBody, 404: ErrorBody },
       },
       handler: async (req) => getApportionment(ctx.store.db, req.params.id, req.params.version),

@@ -9,7 +9,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { DomainError } from '../../domain/errors.ts';
-import { ErrorBody, Id } from '../../schemas/common.ts';
+import { ErrorBody, Id, VersionParam } from '../../schemas/common.ts';
 import { parseTilePath, TILE_WIDTH, TileError, tileWidth } from '../../log/tiles.ts';
 import { publicLogText, requireLog } from '../../services/log.ts';
 import { publishedTallies } from '../../services/tally.ts';
@@ -132,7 +132,7 @@ export const receiptRoutes =
         summary: 'An RFC 6962 consistency proof between two sizes of the discussion\'s log (for a client holding an older checkpoint)',
         tags: ['record'],
         params: z.object({ id: Id }),
-        querystring: z.object({ from: z.coerce.number().int().min(1), to: z.coerce.number().int().min(1) }),
+        querystring: z.object({ from: z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER), to: z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER) }),
         response: { 200: z.object({ from: z.number(), to: z.number(), proof: z.array(z.string()) }), 400: ErrorBody, 404: ErrorBody },
       },
       handler: async (req) => {
@@ -152,7 +152,7 @@ export const receiptRoutes =
       schema: {
         summary: "A report version's receipt: a C2SP tlog-proof (its log index, inclusion proof and the signed checkpoint), checkable offline",
         tags: ['record'],
-        params: z.object({ id: Id, unitId: Id, version: z.coerce.number().int().min(1) }),
+        params: z.object({ id: Id, unitId: Id, version: VersionParam }),
         response: { 200: z.string(), 404: ErrorBody },
       },
       handler: async (req, reply) => {
