@@ -32,7 +32,7 @@ import {
 import type { Actor } from '../domain/audit.ts';
 import { DomainError, invalid, notFound } from '../domain/errors.ts';
 import type { Fraction } from '../domain/fraction.ts';
-import { authorize, authorizeOnUnit, hasRole, PERMISSIONS, type Principal } from '../domain/policy.ts';
+import { authorize, authorizeOnUnit, hasRole, mayActOnUnit, PERMISSIONS, type Principal } from '../domain/policy.ts';
 import { findAccount } from '../storage/accounts.repository.ts';
 import { recordAudit } from '../storage/audit.repository.ts';
 import {
@@ -511,8 +511,19 @@ export async function listDelegatesAs(db: Db, viewer: Principal | null, discussi
     return t;
   };
   const out = { discussionId, units: list, totals: { deciding: total('deciding'), consultative: total('consultative') } };
-  if (!mayReadCredentials(viewer)) return out;
-  return { ...out, items: (await listDelegates(db, discussionId)).map((d) => delegateView(d, d.memberName)) };
+  if (mayReadCredentials(viewer)) return { ...out, items: (await listDelegates(db, discussionId)).map((d) => delegateView(d, d.memberName)) };
+  // Those who record an electing unit's delegates (its secretary, a committee at or above it) see that unit's mandates.
+  if (!viewer?.grants.some((g) => PERMISSIONS['delegate:record'].includes(g.role) && g.unitId !== null)) return out;
+  const reach = new Map<string, boolean>();
+  const mine: Array<Awaited<ReturnType<typeof listDelegates>>[number]> = [];
+  for (const d of await listDelegates(db, discussionId)) {
+    if (!reach.has(d.unitId)) {
+      const unit = await findFrozenUnit(db, discussionId, d.unitId);
+      reach.set(d.unitId, unit !== undefined && mayActOnUnit(viewer, 'delegate:record', d.unitId, unit.ancestors));
+    }
+    if (reach.get(d.unitId)) mine.push(d);
+  }
+  return { ...out, items: mine.map((d) => delegateView(d, d.memberName)) };
 }
 
 // ---- motions ----------------------------------------------------------------------------------------------------------

@@ -264,6 +264,13 @@ describe.each(ENGINES)('the conference on %s', (engine) => {
     const full = (await call('commission', 'GET', '/delegates')).json();
     expect(full.items).toHaveLength(9);
     expect(full.items.find((d: { memberId: string }) => d.memberId === 'c41-2')).toMatchObject({ memberName: 'Comrade c41-2', state: 'rejected', reason: expect.any(String) });
+    // Those who record a unit's delegates see that unit's mandates, and no other unit's.
+    const g1 = (await call('committee-g1', 'GET', '/delegates')).json();
+    expect(g1.items.length).toBeGreaterThan(0);
+    expect(new Set(g1.items.map((d: { unitId: string }) => d.unitId))).toEqual(new Set(['g1']));
+    const g4 = (await call('secretary-g4', 'GET', '/delegates')).json();
+    expect(new Set(g4.items.map((d: { unitId: string }) => d.unitId))).toEqual(new Set(['g4']));
+    expect((await call('secretary-c41', 'GET', '/delegates')).json().items).toEqual([]);
   });
 
   it('motions: resolutions by the office, amendments by a confirmed delegate in her own name, only in session', async () => {
