@@ -4,7 +4,8 @@
  * the services: the office defines the conference (a rule the server refuses is shown beside its box, which takes the
  * focus), apportions and sees the table summing to the seats, records delegates (one with the keyboard alone; a fourth
  * for three seats refused beside the vote); the commission, on a phone, confirms mandates and rejects one with a reason;
- * the office opens the session, proposes resolutions, records a count (an over-count refused beside "for") and — in
+ * the office opens the session, proposes resolutions, records an amendment moved from the floor in a confirmed
+ * delegate's name (none chosen: said beside the box), records a count (an over-count refused beside "for") and — in
  * English — a roll call (a second ballot refused beside the delegate), publishes the binding decision in two languages
  * after the confirm step, publishes an erratum, and sees the notices' counts. axe-core runs on every page.
  */
@@ -298,6 +299,22 @@ describe.runIf(browserAvailable)('the conference in the office pages, in a real 
         const motion = (title: string): Locator => office.locator('.cf-motion', { has: office.getByRole('heading', { name: title }) });
         const m1 = motion(unity);
         await m1.waitFor();
+        // An amendment moved from the floor, recorded in a confirmed delegate's name: without one chosen, said beside the box.
+        const amendment = lang === 'ru' ? 'Поправка о единстве' : 'Amendment on unity';
+        await m1.locator('summary', { hasText: head(c, 'conference-office.motions.amendSummary') }).click();
+        await m1.getByLabel(t('motions.amendTitle'), { exact: true }).fill(amendment);
+        await m1.getByLabel(t('motions.amendText'), { exact: true }).fill(lang === 'ru' ? 'Добавить: «и групповщину».' : 'Add: "and cliques".');
+        await m1.getByRole('button', { name: t('motions.amend') }).click();
+        await expect.poll(async () => (await focusedField(office)).described).toContain(t('errors.chooseMover'));
+        const mover = m1.getByLabel(t('motions.amendMover'), { exact: true });
+        await mover.selectOption((await mover.locator('option', { hasText: '(m1)' }).getAttribute('value'))!);
+        await m1.getByRole('button', { name: t('motions.amend') }).click();
+        await expect.poll(() => status(office).textContent()).toBe(t('motions.amended', { title: amendment }));
+        const a1 = motion(amendment);
+        await expect.poll(() => a1.textContent()).toContain(t('motions.amendment', { title: unity }));
+        expect(await a1.textContent()).toContain(t('motions.byDelegate', { unit: 'r1' }));
+        await a1.getByRole('button', { name: t('votes.recordCount') }).waitFor();
+        await audit(office, 'motions, amendment');
         await m1.getByLabel(t('votes.for'), { exact: true }).fill('3');
         await m1.getByLabel(t('votes.against'), { exact: true }).fill('1');
         await m1.getByRole('button', { name: t('votes.recordCount') }).click();

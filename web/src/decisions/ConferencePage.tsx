@@ -4,10 +4,11 @@
  * reasons they were replaced, the delegates as counts per electing unit (no names), and the motions with their votes.
  * Its own chunk, with the `decisions` catalog.
  */
-import { useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'wouter';
-import { useApi } from '../api.ts';
+import { api, ApiError, useApi } from '../api.ts';
+import { useSession } from '../session.tsx';
 import { fmt } from '../i18n.ts';
 import { ErrorNote, Loading } from '../components/Status.tsx';
 import { useDocumentTitle, useFocusOnNavigate } from '../components/public/focus.ts';
@@ -26,6 +27,8 @@ export function ConferencePage({ discussionId }: { discussionId: string }) {
   const delegates = useApi<Delegates>(exists ? `${conferencePath(discussionId)}/delegates` : null);
   const motions = useApi<{ voteRule: string; items: Motion[] }>(exists ? `${conferencePath(discussionId)}/motions` : null);
   const decision = useExists(exists ? decisionPath(discussionId) : null);
+  const { session } = useSession();
+  const [amended, setAmended] = useState<{ text: string; n: number } | null>(null);
   const h1 = useRef<HTMLHeadingElement>(null);
   useDocumentTitle(conf.data ? t('conference.documentTitle', { name: conf.data.name }) : t('conference.titleFallback'));
   useFocusOnNavigate(h1, conf.data !== undefined || conf.error !== undefined);
@@ -133,7 +136,31 @@ export function ConferencePage({ discussionId }: { discussionId: string }) {
       <section aria-labelledby="conf-motions-h">
         <h2 id="conf-motions-h">{t('motions.title')}</h2>
         {motions.error ? <ErrorNote error={motions.error} /> : null}
-        {motions.data ? <MotionList motions={motions.data.items} discussion={discussion} units={c.apportionment} voteRule={c.voteRule} /> : motions.loading ? <Loading /> : null}
+        <div role="status" aria-live="polite" className={amended ? 'ok' : undefined}>
+          {amended?.text ?? ''}
+        </div>
+        {motions.data ? (
+          <MotionList
+            motions={motions.data.items}
+            discussion={discussion}
+            units={c.apportionment}
+            voteRule={c.voteRule}
+            // Signed-in members while in session: the server decides whether she is a confirmed delegate.
+            amend={
+              session && c.state === 'in-session'
+                ? {
+                    discussionId,
+                    onAmended: (m) => {
+                      motions.reload();
+                      setAmended((a) => ({ text: t('motions.amendDone', { title: m.title }), n: (a?.n ?? 0) + 1 }));
+                    },
+                  }
+                : null
+            }
+          />
+        ) : motions.loading ? (
+          <Loading />
+        ) : null}
       </section>
     </article>
   );
@@ -269,7 +296,24 @@ function DelegateTable({ data, kind }: { data: Delegates; kind: 'deciding' | 'co
   );
 }
 
-function MotionList({ motions, discussion, units, voteRule }: { motions: Motion[]; discussion: Discussion | undefined; units: SeatTable | null; voteRule: string }) {
+interface AmendAccess {
+  discussionId: string;
+  onAmended: (m: Motion) => void;
+}
+
+function MotionList({
+  motions,
+  discussion,
+  units,
+  voteRule,
+  amend,
+}: {
+  motions: Motion[];
+  discussion: Discussion | undefined;
+  units: SeatTable | null;
+  voteRule: string;
+  amend: AmendAccess | null;
+}) {
   const { t } = useTranslation('decisions');
   if (motions.length === 0) return <p>{t('motions.none')}</p>;
   const titleOf = new Map(motions.map((m) => [m.id, m.title]));
@@ -321,10 +365,138 @@ function MotionList({ motions, discussion, units, voteRule }: { motions: Motion[
                   showRule={m.vote.rule !== voteRule}
                 />
               )}
+              {amend && m.kind === 'resolution' && m.state === 'proposed' && !m.vote ? <AmendForm access={amend} motion={m} /> : null}
             </article>
           </li>
         );
       })}
     </ol>
+  );
+}
+
+const AMEND_FIELDS = ['title', 'text'] as const;
+type AmendField = (typeof AMEND_FIELDS)[number];
+
+/**
+ * A confirmed delegate's amendment to a proposed resolution, in her own name (POST …/conference/motions with the
+ * session). The server decides whether she may: its refusal is shown beside the field it names, else beside the form.
+ */
+function AmendForm({ access, motion }: { access: AmendAccess; motion: Motion }) {
+  const { t } = useTranslation('decisions');
+  const prefix = `amend-${motion.id}`;
+  const [title, setTitle] = useState('');
+  const [text, setText] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [problems, setProblems] = useState<Partial<Record<AmendField, string>>>({});
+  const [refusal, setRefusal] = useState<ApiError | null>(null);
+  const [focus, setFocus] = useState<{ id: string; n: number } | null>(null);
+  const refusalId = `${prefix}-refusal`;
+  useEffect(() => {
+    if (focus) document.getElementById(focus.id)?.focus();
+  }, [focus]);
+  const focusOn = (id: string) => setFocus((f) => ({ id, n: (f?.n ?? 0) + 1 }));
+  const lead = (e: ApiError) => {
+    const s = e.status;
+    return t(s === 401 ? 'motions.amendRefused.401' : s === 403 ? 'motions.amendRefused.403' : s === 409 ? 'motions.amendRefused.409' : s === 0 ? 'motions.amendRefused.network' : 'motions.amendRefused.other');
+  };
+  const detail = (e: ApiError) => {
+    const p = e.field ? `${e.field}: ` : null;
+    return e.status === 0 ? '' : p && e.message.startsWith(p) ? e.message.slice(p.length) : e.message;
+  };
+  const submit = async () => {
+    setRefusal(null);
+    const found: Partial<Record<AmendField, string>> = {};
+    if (!title.trim()) found.title = t('motions.amendRequired');
+    if (!text.trim()) found.text = t('motions.amendRequired');
+    setProblems(found);
+    const first = AMEND_FIELDS.find((f) => found[f]);
+    if (first) {
+      focusOn(`${prefix}-${first}`);
+      return;
+    }
+    setBusy(true);
+    try {
+      const m = await api<Motion>(`${conferencePath(access.discussionId)}/motions`, { body: { kind: 'amendment', amends: motion.id, title: title.trim(), text } });
+      setTitle('');
+      setText('');
+      access.onAmended(m);
+    } catch (e) {
+      const err = e instanceof ApiError ? e : new ApiError(0, 'network', String(e), null);
+      const field = AMEND_FIELDS.find((f) => f === err.field);
+      if (field && [400, 403, 409].includes(err.status)) {
+        setProblems({ [field]: `${lead(err)} ${detail(err)}` });
+        focusOn(`${prefix}-${field}`);
+      } else {
+        setRefusal(err);
+        focusOn(refusalId);
+      }
+    } finally {
+      setBusy(false);
+    }
+  };
+  const box = (f: AmendField) => ({
+    id: `${prefix}-${f}`,
+    'aria-invalid': problems[f] ? (true as const) : undefined,
+    'aria-describedby': problems[f] ? `${prefix}-${f}-error` : undefined,
+  });
+  const error = (f: AmendField) =>
+    problems[f] ? (
+      <p className="field-error" id={`${prefix}-${f}-error`}>
+        <span className="visually-hidden">{t('motions.amendErrorPrefix')} </span>
+        {problems[f]}
+      </p>
+    ) : null;
+  return (
+    <details className="dec-amend">
+      <summary>{t('motions.amendSummary', { title: motion.title })}</summary>
+      <form
+        noValidate
+        aria-label={t('motions.amendSummary', { title: motion.title })}
+        onSubmit={(e) => {
+          e.preventDefault();
+          void submit();
+        }}
+      >
+        <p className="muted">{t('motions.amendIntro')}</p>
+        <div>
+          <label htmlFor={`${prefix}-title`}>{t('motions.amendTitle')}</label>
+          <input
+            type="text"
+            maxLength={500}
+            value={title}
+            onChange={(e) => {
+              setTitle(e.target.value);
+              setProblems((p) => ({ ...p, title: undefined }));
+            }}
+            {...box('title')}
+          />
+          {error('title')}
+        </div>
+        <div>
+          <label htmlFor={`${prefix}-text`}>{t('motions.amendText')}</label>
+          <textarea
+            rows={4}
+            value={text}
+            onChange={(e) => {
+              setText(e.target.value);
+              setProblems((p) => ({ ...p, text: undefined }));
+            }}
+            {...box('text')}
+          />
+          {error('text')}
+        </div>
+        {refusal ? (
+          <div className="error" role="alert" tabIndex={-1} id={refusalId}>
+            <strong>{lead(refusal)}</strong>{' '}
+            {refusal.status !== 0 ? (
+              <span lang="en">{detail(refusal)}</span>
+            ) : null}
+          </div>
+        ) : null}
+        <button type="submit" aria-disabled={busy || undefined}>
+          {busy ? t('motions.amendSending') : t('motions.amendSubmit')}
+        </button>
+      </form>
+    </details>
   );
 }

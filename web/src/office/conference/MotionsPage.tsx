@@ -28,6 +28,7 @@ export function MotionsPage({ ctx }: { ctx: ConferenceContext }) {
   const inSession = conference.state === 'in-session';
   const office = access.office;
   const eligible = (delegates.data?.items ?? []).filter((d) => d.state === 'confirmed' && d.vote === 'deciding');
+  const confirmed = (delegates.data?.items ?? []).filter((d) => d.state === 'confirmed');
   const items = motions.data?.items ?? [];
   const titleOf = (id: string | null) => items.find((m) => m.id === id)?.title ?? id ?? '';
 
@@ -63,6 +64,11 @@ export function MotionsPage({ ctx }: { ctx: ConferenceContext }) {
               votes={office && inSession}
               eligible={eligible}
               confirmedDeciding={delegates.data?.totals.deciding.confirmed ?? null}
+              movers={confirmed}
+              onAmended={(a) => {
+                motions.reload();
+                done.say(t('motions.amended', { title: a.title }));
+              }}
               onVoted={(v, text) => {
                 motions.reload();
                 done.say(text ?? t(v.state === 'open' ? 'votes.opened' : `votes.result.${v.result}`, { title: m.title }));
@@ -190,6 +196,8 @@ function MotionItem({
   votes,
   eligible,
   confirmedDeciding,
+  movers,
+  onAmended,
   onVoted,
 }: {
   n: number;
@@ -199,6 +207,8 @@ function MotionItem({
   votes: boolean;
   eligible: Delegate[];
   confirmedDeciding: number | null;
+  movers: Delegate[];
+  onAmended: (m: Motion) => void;
   onVoted: (v: Vote, text?: string) => void;
 }) {
   const { t } = useTranslation('conference-office');
@@ -220,7 +230,119 @@ function MotionItem({
       </p>
       <div className="cf-text cf-motion-text">{m.text}</div>
       {m.vote ? <VoteView vote={m.vote} ctx={ctx} motion={m} votes={votes} eligible={eligible} onVoted={onVoted} /> : votes && m.state === 'proposed' ? <VoteForm ctx={ctx} motion={m} confirmedDeciding={confirmedDeciding} onVoted={onVoted} /> : <p className="muted">{t('votes.notYet')}</p>}
+      {votes && m.kind === 'resolution' && m.state === 'proposed' && !m.vote ? <AmendForm ctx={ctx} motion={m} movers={movers} onAmended={onAmended} /> : null}
     </li>
+  );
+}
+
+const AMEND_ORDER = ['delegateId', 'title', 'text', 'amends'];
+
+/**
+ * An amendment moved from the floor, recorded by the office in the name of the confirmed delegate who moved it; the
+ * server's refusal (a delegate no longer confirmed, a resolution already put to the vote) is shown beside its box.
+ */
+function AmendForm({ ctx, motion, movers, onAmended }: { ctx: ConferenceContext; motion: Motion; movers: Delegate[]; onAmended: (m: Motion) => void }) {
+  const { t } = useTranslation('conference-office');
+  const pr = useProblems(`amd-${motion.id}`);
+  const server = useServerRefusal(pr);
+  const [delegateId, setDelegateId] = useState('');
+  const [title, setTitle] = useState('');
+  const [text, setText] = useState('');
+  const [busy, setBusy] = useState(false);
+  const nameOf = (d: Delegate) => `${d.memberName ?? d.memberId} (${d.memberId})`;
+  const submit = async () => {
+    server.setRefusal(null);
+    const found: Record<string, ReactNode> = {};
+    if (!delegateId) found.delegateId = t('errors.chooseMover');
+    if (!title.trim()) found.title = t('errors.required');
+    if (!text.trim()) found.text = t('errors.required');
+    if (pr.report(found, AMEND_ORDER)) return;
+    setBusy(true);
+    try {
+      const a = await api<Motion>(conferencePath(ctx.discussion.id, '/motions'), { body: { kind: 'amendment', amends: motion.id, delegateId, title: title.trim(), text } });
+      setDelegateId('');
+      setTitle('');
+      setText('');
+      pr.setProblems({});
+      onAmended(a);
+    } catch (e) {
+      // "amends" names the resolution itself: said beside the button's box, as the form has no box for it.
+      server.show(e, AMEND_ORDER.filter((f) => f !== 'amends'));
+    } finally {
+      setBusy(false);
+    }
+  };
+  const hint = `${pr.id('delegateId')}-hint`;
+  return (
+    <details className="cf-amend">
+      <summary>{t('motions.amendSummary', { title: motion.title })}</summary>
+      <form
+        noValidate
+        className="cf-form"
+        aria-label={t('motions.amendSummary', { title: motion.title })}
+        onSubmit={(e) => {
+          e.preventDefault();
+          void submit();
+        }}
+      >
+        <p className="field-hint">{t('motions.amendIntro')}</p>
+        <div className="office-field">
+          <label htmlFor={pr.id('delegateId')}>{t('motions.amendMover')}</label>
+          <select
+            value={delegateId}
+            onChange={(e) => {
+              setDelegateId(e.target.value);
+              pr.clear('delegateId');
+            }}
+            {...pr.props('delegateId', hint)}
+          >
+            <option value="">{t('motions.amendChooseMover')}</option>
+            {movers.map((d) => (
+              <option key={d.id} value={d.id}>
+                {nameOf(d)}
+              </option>
+            ))}
+          </select>
+          <p className="field-hint" id={hint}>
+            {movers.length > 0 ? t('motions.amendMoverHint') : t('motions.amendNoMovers')}
+          </p>
+          {pr.error('delegateId')}
+        </div>
+        <div className="office-field">
+          <label htmlFor={pr.id('title')}>{t('motions.amendTitle')}</label>
+          <input
+            type="text"
+            maxLength={500}
+            value={title}
+            onChange={(e) => {
+              setTitle(e.target.value);
+              pr.clear('title');
+            }}
+            {...pr.props('title')}
+          />
+          {pr.error('title')}
+        </div>
+        <div className="office-field">
+          <label htmlFor={pr.id('text')}>{t('motions.amendText')}</label>
+          <textarea
+            rows={4}
+            value={text}
+            onChange={(e) => {
+              setText(e.target.value);
+              pr.clear('text');
+            }}
+            {...pr.props('text')}
+          />
+          {pr.error('text')}
+        </div>
+        {server.box}
+        <div className="office-actions">
+          <button type="submit" aria-disabled={busy || undefined}>
+            {busy ? t('sending') : t('motions.amend')}
+          </button>
+        </div>
+      </form>
+    </details>
   );
 }
 
