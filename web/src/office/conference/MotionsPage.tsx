@@ -91,6 +91,54 @@ function RuleText({ rule }: { rule: string }) {
   );
 }
 
+type Problems = ReturnType<typeof useProblems>;
+
+/** A motion's title and text, each with its label and the server's error beside it. */
+function MotionFields({ pr, title, text, labels, rows }: { pr: Problems; title: [string, (v: string) => void]; text: [string, (v: string) => void]; labels: { title: string; text: string }; rows: number }) {
+  return (
+    <>
+      <div className="office-field">
+        <label htmlFor={pr.id('title')}>{labels.title}</label>
+        <input
+          type="text"
+          maxLength={500}
+          value={title[0]}
+          onChange={(e) => {
+            title[1](e.target.value);
+            pr.clear('title');
+          }}
+          {...pr.props('title')}
+        />
+        {pr.error('title')}
+      </div>
+      <div className="office-field">
+        <label htmlFor={pr.id('text')}>{labels.text}</label>
+        <textarea
+          rows={rows}
+          value={text[0]}
+          onChange={(e) => {
+            text[1](e.target.value);
+            pr.clear('text');
+          }}
+          {...pr.props('text')}
+        />
+        {pr.error('text')}
+      </div>
+    </>
+  );
+}
+
+function SubmitRow({ busy, label }: { busy: boolean; label: string }) {
+  const { t } = useTranslation('conference-office');
+  return (
+    <div className="office-actions">
+      <button type="submit" aria-disabled={busy || undefined}>
+        {busy ? t('sending') : label}
+      </button>
+    </div>
+  );
+}
+
 function ProposeForm({ ctx, onProposed }: { ctx: ConferenceContext; onProposed: (m: Motion) => void }) {
   const { t } = useTranslation('conference-office');
   const pr = useProblems('mot');
@@ -151,39 +199,9 @@ function ProposeForm({ ctx, onProposed }: { ctx: ConferenceContext; onProposed: 
         </p>
         {pr.error('questionId')}
       </div>
-      <div className="office-field">
-        <label htmlFor={pr.id('title')}>{t('motions.motionTitle')}</label>
-        <input
-          type="text"
-          maxLength={500}
-          value={title}
-          onChange={(e) => {
-            setTitle(e.target.value);
-            pr.clear('title');
-          }}
-          {...pr.props('title')}
-        />
-        {pr.error('title')}
-      </div>
-      <div className="office-field">
-        <label htmlFor={pr.id('text')}>{t('motions.text')}</label>
-        <textarea
-          rows={6}
-          value={text}
-          onChange={(e) => {
-            setText(e.target.value);
-            pr.clear('text');
-          }}
-          {...pr.props('text')}
-        />
-        {pr.error('text')}
-      </div>
+      <MotionFields pr={pr} title={[title, setTitle]} text={[text, setText]} labels={{ title: t('motions.motionTitle'), text: t('motions.text') }} rows={6} />
       {server.box}
-      <div className="office-actions">
-        <button type="submit" aria-disabled={busy || undefined}>
-          {busy ? t('sending') : t('motions.propose')}
-        </button>
-      </div>
+      <SubmitRow busy={busy} label={t('motions.propose')} />
     </form>
   );
 }
@@ -308,39 +326,9 @@ function AmendForm({ ctx, motion, movers, onAmended }: { ctx: ConferenceContext;
           </p>
           {pr.error('delegateId')}
         </div>
-        <div className="office-field">
-          <label htmlFor={pr.id('title')}>{t('motions.amendTitle')}</label>
-          <input
-            type="text"
-            maxLength={500}
-            value={title}
-            onChange={(e) => {
-              setTitle(e.target.value);
-              pr.clear('title');
-            }}
-            {...pr.props('title')}
-          />
-          {pr.error('title')}
-        </div>
-        <div className="office-field">
-          <label htmlFor={pr.id('text')}>{t('motions.amendText')}</label>
-          <textarea
-            rows={4}
-            value={text}
-            onChange={(e) => {
-              setText(e.target.value);
-              pr.clear('text');
-            }}
-            {...pr.props('text')}
-          />
-          {pr.error('text')}
-        </div>
+        <MotionFields pr={pr} title={[title, setTitle]} text={[text, setText]} labels={{ title: t('motions.amendTitle'), text: t('motions.amendText') }} rows={4} />
         {server.box}
-        <div className="office-actions">
-          <button type="submit" aria-disabled={busy || undefined}>
-            {busy ? t('sending') : t('motions.amend')}
-          </button>
-        </div>
+        <SubmitRow busy={busy} label={t('motions.amend')} />
       </form>
     </details>
   );
