@@ -12,7 +12,7 @@ import { randomBytes } from 'node:crypto';
 import * as client from 'openid-client';
 import { DomainError } from '../domain/errors.ts';
 import type { Principal } from '../domain/policy.ts';
-import { findAccountByEmail, findAccountByMember, insertAccount, insertGrant, type AccountRow } from '../storage/accounts.repository.ts';
+import { findAccountByMember, findAccountsByMemberOrEmail, insertAccount, insertGrant, type AccountRow } from '../storage/accounts.repository.ts';
 import { recordAudit } from '../storage/audit.repository.ts';
 import { engine, type Db } from '../storage/db.ts';
 import { openSession, type SignedIn } from './accounts.ts';
@@ -271,10 +271,12 @@ async function accountForMember(db: Db, member: RollEntry, address: string | nul
   const exists = new DomainError('conflict', 'an account with the email address of your roll entry already exists and is not linked to it; sign in with its password instead');
   try {
     return await db.transaction().execute(async (trx) => {
-      // Again inside the transaction: a sign-in that raced this one may have made it meanwhile.
-      const made = await findAccountByMember(trx, member.id);
+      // Again inside the transaction, in one statement: a sign-in that raced this one may have made it meanwhile,
+      // and under READ COMMITTED two separate reads could see it by email but not by member.
+      const found = await findAccountsByMemberOrEmail(trx, member.id, email);
+      const made = found.find((a) => a.member_id === member.id);
       if (made) return { account: made, created: false };
-      if (await findAccountByEmail(trx, email)) throw exists;
+      if (found.length > 0) throw exists;
       const account: AccountRow = { id: randomBytes(8).toString('hex'), email, password_hash: '!', member_id: member.id, created_at: now, disabled_at: null };
       await insertAccount(trx, account);
       await insertGrant(trx, account.id, { role: 'member', unitId: member.unit_id }, now, 'oidc');

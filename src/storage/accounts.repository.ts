@@ -41,6 +41,18 @@ export async function revokeSessionRow(db: Db, accountId: string, id: string, no
   return Number(r.numUpdatedRows) > 0;
 }
 
+/**
+ * The accounts linked to this roll entry or holding this (lower-cased) email, read in one statement, so that under
+ * READ COMMITTED a concurrently committed account is seen by both conditions or by neither.
+ */
+export async function findAccountsByMemberOrEmail(db: Db, memberId: string, email: string): Promise<AccountRow[]> {
+  return db
+    .selectFrom('accounts')
+    .selectAll()
+    .where((eb) => eb.or([eb('member_id', '=', memberId), eb('email', '=', email)]))
+    .execute();
+}
+
 export async function findAccountByMember(db: Db, memberId: string): Promise<AccountRow | undefined> {
   return db.selectFrom('accounts').selectAll().where('member_id', '=', memberId).executeTakeFirst();
 }
