@@ -60,7 +60,7 @@ if (parentPort && workerData?.plenumVerify) {
           return;
         }
         const check = checkBundle(m.bytes, m.first, m.width, ring);
-        parentPort.postMessage({ id: m.id, check }, check.ok ? [check.leaves.buffer] : []);
+        parentPort.postMessage({ id: m.id, check }, check.ok ? [check.leaves.buffer, check.verdicts.buffer] : []);
       });
       queue.catch((e) => {
         throw e;

@@ -13,6 +13,7 @@ import {
   inclusionHolds,
   inclusionProof,
   leafHash,
+  leafHashInto,
   merkleRoot,
   nodeHash,
   ProofError,
@@ -71,6 +72,17 @@ describe('tree hashing', () => {
   it('gives the known roots of the first 1..8 test leaves', () => {
     const leaves = KNOWN_LEAVES.map(leafHash);
     KNOWN_ROOTS.forEach((root, i) => expect(toHex(merkleRoot(leaves.slice(0, i + 1))), `size ${i + 1}`).toBe(root));
+  });
+
+  it('writes the same leaf hash in place (leafHashInto, the verifier\'s path), for entries of any length', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 3000 }), fc.nat({ max: 3 }), (entry, slot) => {
+        const out = new Uint8Array(4 * 32).fill(0xaa);
+        leafHashInto(entry, out, slot * 32);
+        expect(out.subarray(slot * 32, slot * 32 + 32)).toEqual(leafHash(entry));
+        expect(out.filter((b, i) => (i < slot * 32 || i >= slot * 32 + 32) && b !== 0xaa)).toHaveLength(0);
+      }),
+    );
   });
 
   it('splits at the largest power of two strictly below n', () => {
