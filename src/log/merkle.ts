@@ -42,7 +42,15 @@ export function leafHashInto(entry: Uint8Array, out: Uint8Array, offset: number)
   leafScratch.set(entry, 1);
   out.set(hash('sha256', leafScratch.subarray(0, entry.length + 1), 'buffer'), offset);
 }
-export const nodeHash = (left: Hash, right: Hash): Hash => sha256(NODE_PREFIX, left, right);
+const nodeScratch = Buffer.alloc(1 + 2 * 32);
+export const nodeHash = (left: Hash, right: Hash): Hash => {
+  if (left.length !== 32 || right.length !== 32) return sha256(NODE_PREFIX, left, right);
+  // One call on one buffer: the verifier hashes a node per entry.
+  nodeScratch[0] = 0x01;
+  nodeScratch.set(left, 1);
+  nodeScratch.set(right, 33);
+  return new Uint8Array(hash('sha256', nodeScratch, 'buffer'));
+};
 export const emptyRoot = (): Hash => sha256();
 const nodeHashOf = ([left, right]: readonly [Hash, Hash]): Hash => nodeHash(left, right);
 

@@ -483,12 +483,59 @@ export async function verifyRecord(opts: VerifyOptions): Promise<VerifyReport> {
   const tick = () => reading.update(entriesDone + tilesRead, size + coords.length);
   const limit = source.concurrency ?? 1;
   const ring = new KeyRing();
-  const checks = new Array<BundleCheck | null>(bundleCount).fill(null);
   const pool = bundleCount > 0 ? opts.checkSignatures?.entryPool?.() : undefined;
   const learnKeys = (c: BundleCheck) => {
     if (!c.ok) return;
     const fresh = c.keys.filter(([id, key]) => ring.learn(id, key));
     if (fresh.length && pool) pool.addKeys(fresh);
+  };
+
+  // The bundles are taken in index order as their checks arrive (`advance`): the tree grows by their leaf hashes, the
+  // walk (step 5) is fed their entries, and nothing of a bundle is kept after that but entry 0 and what the walk
+  // keeps (each unit's current report). Problems are collected by step and reported in the steps' order.
+  const checks = new Array<BundleCheck | null | undefined>(bundleCount).fill(undefined);
+  const bundleProblems: Array<[ProblemKind, string]> = [];
+  const parseProblems: string[] = [];
+  const walkProblems: Array<[ProblemKind, string]> = [];
+  const workerVerdicts = new BundleVerdicts();
+  const walker = logWalker(size, logSize ?? size, (k, m) => void walkProblems.push([k, m]), workerVerdicts);
+  let grown: MerkleTree | undefined = new MerkleTree();
+  let entry0: Entry | undefined;
+  /** The first entry that could not be read or parsed (size: none). */
+  let firstUnreadable = size;
+  let next = 0;
+  const advance = () => {
+    for (; next < bundleCount && checks[next] !== undefined; next++) {
+      const i = next;
+      const c = checks[i]!;
+      checks[i] = null;
+      const width = Math.min(TILE_WIDTH, size - i * TILE_WIDTH);
+      const path = entryBundlePath(i, width);
+      const span = range(i * TILE_WIDTH, i * TILE_WIDTH + width);
+      if (!c || !c.ok) {
+        if (!c) bundleProblems.push(['tree', `entry bundle ${path} is missing: ${span} cannot be read`]);
+        else if ('malformed' in c) bundleProblems.push(['tree', `entry bundle ${path} is malformed (${c.malformed}): ${span} cannot be read`]);
+        else bundleProblems.push(['tree', `entry bundle ${path} holds ${c.count} entries, not ${width}: ${span} cannot be read`]);
+        grown = undefined;
+        firstUnreadable = Math.min(firstUnreadable, i * TILE_WIDTH);
+        for (let k = 0; k < width; k++) walker.feed(i * TILE_WIDTH + k, undefined);
+        continue;
+      }
+      figures.entries += width;
+      workerVerdicts.add(i, c.verdicts, c.verdictKeys);
+      c.entries.forEach((e, k) => {
+        const index = i * TILE_WIDTH + k;
+        grown?.append(c.leaves.subarray(k * HASH_SIZE, (k + 1) * HASH_SIZE));
+        if (typeof e === 'string') {
+          parseProblems.push(`entry ${index}: ${e}`);
+          firstUnreadable = Math.min(firstUnreadable, index);
+          walker.feed(index, undefined);
+        } else {
+          if (index === 0) entry0 = e;
+          walker.feed(index, e);
+        }
+      });
+    }
   };
   // Bundle 0 first (it holds the office key, which signs most reports), the rest once its keys are known.
   let firstChecked: () => void = () => undefined;
@@ -500,7 +547,8 @@ export async function verifyRecord(opts: VerifyOptions): Promise<VerifyReport> {
       const c = pool ? await pool.check(bytes, i * TILE_WIDTH, width) : checkBundle(bytes, i * TILE_WIDTH, width, ring);
       learnKeys(c);
       checks[i] = c;
-    }
+    } else checks[i] = null;
+    advance();
     entriesDone += width;
     tick();
   };
@@ -519,35 +567,9 @@ export async function verifyRecord(opts: VerifyOptions): Promise<VerifyReport> {
     reading.stop();
     return pool?.close();
   });
+  for (const [k, m] of bundleProblems) problem(k, m);
 
-  // The leaf hashes (null: the entry is missing) and the parsed entries, in index order.
-  const leaves = Array.from<Hash | undefined>({ length: size });
-  const parsed: Array<Entry | undefined> = Array.from({ length: size });
-  const parseProblems: string[] = [];
-  const workerVerdicts = new BundleVerdicts();
-  checks.forEach((c, i) => {
-    const width = Math.min(TILE_WIDTH, size - i * TILE_WIDTH);
-    const path = entryBundlePath(i, width);
-    const span = range(i * TILE_WIDTH, i * TILE_WIDTH + width);
-    if (!c) return problem('tree', `entry bundle ${path} is missing: ${span} cannot be read`);
-    if (!c.ok) {
-      return 'malformed' in c
-        ? problem('tree', `entry bundle ${path} is malformed (${c.malformed}): ${span} cannot be read`)
-        : problem('tree', `entry bundle ${path} holds ${c.count} entries, not ${width}: ${span} cannot be read`);
-    }
-    c.entries.forEach((e, k) => {
-      const index = i * TILE_WIDTH + k;
-      leaves[index] = c.leaves.subarray(k * HASH_SIZE, (k + 1) * HASH_SIZE);
-      if (typeof e === 'string') parseProblems.push(`entry ${index}: ${e}`);
-      else parsed[index] = e;
-    });
-    workerVerdicts.add(i, c.verdicts, c.verdictKeys);
-    checks[i] = null;
-  });
-  const complete = leaves.every((l) => l !== undefined);
-  figures.entries = leaves.filter((l) => l !== undefined).length;
-
-  const tree = complete ? rebuildTree(leaves as Hash[]) : undefined;
+  const tree = grown;
   const served = new Map<string, Uint8Array>();
   coords.forEach((t, i) => {
     const bytes = tiles[i];
@@ -558,7 +580,8 @@ export async function verifyRecord(opts: VerifyOptions): Promise<VerifyReport> {
   const treeMatches = tree !== undefined && equalHashes(tree.root(size), cp.root);
   if (!tree) problem('tree', `the tree cannot be rebuilt: the bundles do not hold the checkpoint's ${size} entries`);
   else if (!treeMatches) {
-    problem('tree', `the root rebuilt from the ${size} entries (${b64(tree.root(size))}) is not the checkpoint's root (${b64(cp.root)})${whereEntriesDiffer(leaves as Hash[], served, size, cp.root)}`);
+    const leaves = Array.from({ length: size }, (_, i) => tree.completeSubtree(0, i));
+    problem('tree', `the root rebuilt from the ${size} entries (${b64(tree.root(size))}) is not the checkpoint's root (${b64(cp.root)})${whereEntriesDiffer(leaves, served, size, cp.root)}`);
   }
   if (tree) compareTiles(tree, size, coords, served, problem);
 
@@ -567,15 +590,19 @@ export async function verifyRecord(opts: VerifyOptions): Promise<VerifyReport> {
     checkConsistency(opts.previousCheckpoint, logKey, cp, treeMatches ? tree : undefined, served, problem);
   }
 
-  // 5. Every entry parsed (above), and the log walked.
+  // 5. Every entry parsed, and the log walked (both as the bundles arrived, above).
   for (const m of parseProblems) problem('entry', m);
-  const walk = walkLog(parsed, logSize ?? size, problem, workerVerdicts);
+  const walk = walker.end();
+  for (const [k, m] of walkProblems) problem(k, m);
   figures.reports = walk.reports;
   figures.keys = walk.keys;
   figures.units = walk.roll?.size ?? 0;
+  /** Every report of a unit on the roll among the first `below` entries, read again (decisions and seat tables). */
+  let history: HistoryEntry[] | undefined;
+  const reportHistory = async (): Promise<HistoryEntry[]> => (history ??= await readReportHistory(read, size, walk.reportFlags, tree, problem));
 
   // The discussion's own witness policy (entry 0): `required` of the named witnesses must have cosigned the checkpoint.
-  const policy = parsed[0]?.type === 'discussion' ? parsed[0].rules.witnesses : undefined;
+  const policy = entry0?.type === 'discussion' ? entry0.rules.witnesses : undefined;
   if (policy && policy.required > 0) {
     const named: CosignatureVerifier[] = [];
     for (const k of policy.keys) {
@@ -594,7 +621,7 @@ export async function verifyRecord(opts: VerifyOptions): Promise<VerifyReport> {
   // The conference's seat tables: the populations the roll (or the reports logged before) gives, and the seats the
   // apportionment engine gives them under the logged rules.
   if (walk.roll) {
-    for (const a of walk.apportionments) checkApportionment(a.index, a.entry, walk, walk.roll, problem);
+    for (const a of walk.apportionments) checkApportionment(a.index, a.entry, a.entry.basis === 'reported' ? await reportHistory() : [], walk.roll, problem);
     figures.apportionmentsChecked = walk.apportionments.length;
   }
 
@@ -606,8 +633,8 @@ export async function verifyRecord(opts: VerifyOptions): Promise<VerifyReport> {
       if (tree && treeMatches && s <= size && Buffer.from(tree.root(s)).toString('hex') !== rootHash) {
         problem('decision', `entry ${index}: the decision ${entry.decisionId} names the root ${rootHash} for the first ${s} entries; the log's is ${Buffer.from(tree.root(s)).toString('hex')}`);
       }
-      if (parsed.slice(0, s).some((e) => e === undefined)) continue; // reported above as missing entries
-      const recomputed = tallyAsOf(walk, walk.definition, walk.roll, s);
+      if (firstUnreadable < s) continue; // reported above as missing entries
+      const recomputed = tallyAsOf(walk, await reportHistory(), walk.definition, walk.roll, s);
       for (const which of ['reported', 'adjudicated'] as const) {
         const diff = firstDifference(recomputed[which], entry.tally[which]);
         if (diff) problem('decision', `entry ${index}: the decision's ${which} tally differs from the one its first ${s} entries give: ${diff}`);
@@ -625,7 +652,7 @@ export async function verifyRecord(opts: VerifyOptions): Promise<VerifyReport> {
     figures.signaturesChecked = walk.signed.length;
     for (const index of walk.signed) {
       if (!bad.has(index) && !walk.badSignatures.has(index)) continue;
-      const r = parsed[index] as ReportEntry;
+      const r = walk.signatureOf.get(index)!;
       problem('signature', `entry ${index}: the signature of unit ${r.unitId}'s report version ${r.version} by key ${r.keyId} does not verify`);
     }
   } finally {
@@ -633,7 +660,7 @@ export async function verifyRecord(opts: VerifyOptions): Promise<VerifyReport> {
   }
 
   // 7. The public texts behind the log's hashes: the discussion's title, served as text/<its SHA-256>.
-  const head = parsed[0];
+  const head = entry0;
   if (head?.type === 'discussion') {
     const title = await read(textPath(head.titleSha256));
     if (!title) problem('text', `entry 0: the title behind titleSha256 ${head.titleSha256} is not served (${textPath(head.titleSha256)})`);
@@ -644,7 +671,7 @@ export async function verifyRecord(opts: VerifyOptions): Promise<VerifyReport> {
   // 8. The tallies.
   if (published && walk.definition && walk.roll) {
     const below = logSize ?? size;
-    const holes = parsed.slice(0, Math.min(below, size)).some((e) => e === undefined);
+    const holes = firstUnreadable < Math.min(below, size);
     if (holes) problem('tally', `the tallies are not recomputed: some of entries 0…${below - 1} could not be read or parsed`);
     else if (below <= size) {
       const recompute = progress('recomputing');
@@ -727,12 +754,6 @@ function checkWitnesses(note: string, witnesses: readonly CosignatureVerifier[],
     warnings.push(`no cosignature from ${missing.join(', ')} (${verified} of ${required} required verify)`);
   }
   return verified;
-}
-
-function rebuildTree(leaves: readonly Hash[]): MerkleTree {
-  const tree = new MerkleTree();
-  for (const l of leaves) tree.append(l);
-  return tree;
 }
 
 /**
@@ -820,6 +841,12 @@ function checkConsistency(
 
 // ---- the log's structure ----
 
+const REPORT_COUNTED = 1;
+const REPORT_OFFICE_SIGNED = 2;
+
+/** A report version with its index and whether the office's key signed it (decisions and seat tables). */
+type HistoryEntry = { index: number; entry: ReportEntry; officeSigned: boolean };
+
 interface Walk {
   definition: DiscussionDefinition | undefined;
   roll: Map<string, UnitOnRoll> | undefined;
@@ -830,10 +857,15 @@ interface Walk {
   /** Every report whose key was valid at its position, in index order; those the entry checks found bad. */
   signed: number[];
   badSignatures: Set<number>;
+  /** Whose signature it is, for the reports whose signature is still to check or was found bad (the message). */
+  signatureOf: Map<number, { unitId: string; version: number; keyId: string }>;
   reports: number;
   keys: number;
-  /** Every report version with its index and whether the office's key signed it, in index order (for decisions). */
-  history: Array<{ index: number; entry: ReportEntry; officeSigned: boolean }>;
+  /**
+   * By log index: REPORT_COUNTED for a report of a unit on the roll, with REPORT_OFFICE_SIGNED if the office's key
+   * signed it. The entries themselves are not kept; `reportHistory` reads them again when a decision needs them.
+   */
+  reportFlags: Uint8Array;
   /** Every adjudication with its index, in index order. */
   adjudications: Array<{ index: number; entry: AdjudicationEntry }>;
   /** Every decision entry with its index. */
@@ -842,37 +874,50 @@ interface Walk {
   apportionments: Array<{ index: number; entry: ApportionmentEntry }>;
 }
 
-function walkLog(
-  parsed: ReadonlyArray<Entry | undefined>,
+/**
+ * The log's structure, walked entry by entry as the bundles arrive in index order (`feed`), so that no report entry
+ * is kept after its step beyond each unit's current one: `end` when the last of the `size` entries has been fed
+ * (undefined: unreadable).
+ */
+interface LogWalker {
+  feed(i: number, e: Entry | undefined): void;
+  end(): Walk;
+}
+
+function logWalker(
+  size: number,
   logSize: number,
   problem: (k: ProblemKind, m: string) => void,
   verdicts: { get(index: number): Verdict | undefined } = new BundleVerdicts(),
-): Walk {
-  const walk: Walk = { definition: undefined, roll: undefined, current: new Map(), jobs: [], signed: [], badSignatures: new Set(), reports: 0, keys: 0, history: [], adjudications: [], decisions: [], apportionments: [] };
+): LogWalker {
+  const walk: Walk = { definition: undefined, roll: undefined, current: new Map(), jobs: [], signed: [], badSignatures: new Set(), signatureOf: new Map(), reports: 0, keys: 0, reportFlags: new Uint8Array(size), adjudications: [], decisions: [], apportionments: [] };
   const bad = (i: number, m: string) => problem('structure', `entry ${i}: ${m}`);
-  const first = parsed[0];
-  if (parsed.length === 0) {
-    problem('structure', 'the log is empty: it has no discussion entry');
-    return walk;
-  }
-  if (!first) {
-    problem('structure', 'entry 0 cannot be read, so the discussion and its rules are unknown');
-    return walk;
-  }
-  if (first.type !== 'discussion') {
-    problem('structure', `entry 0 is a ${first.type} entry; a log starts with its discussion`);
-    return walk;
-  }
-  const d = definitionOf(first);
-  walk.definition = d;
-  if (String(d.rules.quorum) !== first.rules.quorum) bad(0, `the quorum ${first.rules.quorum} cannot be read exactly`);
-  const closes = Date.parse(first.reportingClosesAt);
-
+  // Set from entry 0; `dead` when it is not a readable discussion entry (nothing after it can be judged).
+  let dead = false;
+  let first!: DiscussionEntry;
+  let d!: DiscussionDefinition;
+  let closes = 0;
   // Entry 1 enrols the office's key (approved by the organization); reports it signs are office-signed.
   const officeKeys = new Set<string>();
-  const second = parsed[1];
-  if (second?.type === 'key' && second.action === 'enrol') officeKeys.add(second.keyId);
-  else if (second || parsed.length === 1) bad(1, `${second ? `is a ${second.type}${second.type === 'key' ? ` ${second.action}` : ''} entry` : 'is missing'}; the office key's enrolment comes right after the discussion`);
+  const begin = (e: Entry | undefined): void => {
+    if (!e) {
+      dead = true;
+      return problem('structure', 'entry 0 cannot be read, so the discussion and its rules are unknown');
+    }
+    if (e.type !== 'discussion') {
+      dead = true;
+      return problem('structure', `entry 0 is a ${e.type} entry; a log starts with its discussion`);
+    }
+    first = e;
+    d = definitionOf(first);
+    walk.definition = d;
+    if (String(d.rules.quorum) !== first.rules.quorum) bad(0, `the quorum ${first.rules.quorum} cannot be read exactly`);
+    closes = Date.parse(first.reportingClosesAt);
+  };
+  const second = (e: Entry | undefined): void => {
+    if (e?.type === 'key' && e.action === 'enrol') officeKeys.add(e.keyId);
+    else if (e) bad(1, `is a ${e.type}${e.type === 'key' ? ` ${e.action}` : ''} entry; the office key's enrolment comes right after the discussion`);
+  };
 
   const rollParts: RollEntry[] = [];
   let rollFirst = -1;
@@ -906,9 +951,7 @@ function walkLog(
     return k && k.endedAt === null ? k : undefined;
   };
 
-  for (let i = 1; i < parsed.length; i++) {
-    const e = parsed[i];
-    if (!e) continue;
+  const step = (i: number, e: Entry): void => {
     switch (e.type) {
       case 'discussion':
         bad(i, 'a second discussion entry (only entry 0 may be one)');
@@ -983,13 +1026,17 @@ function walkLog(
           walk.signed.push(i);
           const verdict = verdicts.get(i);
           if (verdict && verdict.key === key.publicKeyText) {
-            if (!verdict.ok) walk.badSignatures.add(i);
+            if (!verdict.ok) {
+              walk.badSignatures.add(i);
+              walk.signatureOf.set(i, { unitId: e.unitId, version: e.version, keyId: e.keyId });
+            }
           } else {
             walk.jobs.push({ index: i, statement: reportStatementBytes(e), signature: new Uint8Array(Buffer.from(e.signature, 'base64')), publicKey: key.publicKey });
+            walk.signatureOf.set(i, { unitId: e.unitId, version: e.version, keyId: e.keyId });
           }
         }
         if (i < logSize && unit) walk.current.set(e.unitId, { entry: e, officeSigned: officeKeys.has(e.keyId) });
-        if (unit) walk.history.push({ index: i, entry: e, officeSigned: officeKeys.has(e.keyId) });
+        if (unit) walk.reportFlags[i] = REPORT_COUNTED | (officeKeys.has(e.keyId) ? REPORT_OFFICE_SIGNED : 0);
         break;
       }
       case 'challenge': {
@@ -1040,11 +1087,29 @@ function walkLog(
         break;
       }
     }
-  }
-  if (!roll && rollParts.length > 0) problem('structure', `the roll is incomplete: ${rollParts.length} of ${rollParts[0]!.parts} parts`);
-  else if (!roll && rollFirst < 0) problem('structure', 'the log has no roll');
-  return walk;
+  };
+
+  return {
+    feed(i, e) {
+      if (dead) return;
+      if (i === 0) return begin(e);
+      if (i === 1) second(e);
+      if (e) step(i, e);
+    },
+    end() {
+      if (size === 0) {
+        problem('structure', 'the log is empty: it has no discussion entry');
+        return walk;
+      }
+      if (dead) return walk;
+      if (size === 1) bad(1, "is missing; the office key's enrolment comes right after the discussion");
+      if (!roll && rollParts.length > 0) problem('structure', `the roll is incomplete: ${rollParts.length} of ${rollParts[0]!.parts} parts`);
+      else if (!roll && rollFirst < 0) problem('structure', 'the log has no roll');
+      return walk;
+    },
+  };
 }
+
 
 /** One root (parentId null), every parent on the roll, no cycles. */
 function checkRollTree(roll: ReadonlyMap<string, UnitOnRoll>, from: number, to: number, problem: (k: ProblemKind, m: string) => void): void {
@@ -1070,9 +1135,58 @@ function treeOrder(roll: ReadonlyMap<string, UnitOnRoll>): { order: string[]; ch
   return { order, children };
 }
 
+/**
+ * The reports the walk counted (`flags`), read again from the bundles and parsed: the walk keeps no report it has
+ * passed, and only decisions and seat tables on the reported basis need them all. Each entry read again must have the
+ * leaf hash the tree was rebuilt with (a server cannot serve one thing to the walk and another here).
+ */
+async function readReportHistory(
+  read: (path: string) => Promise<Uint8Array | null>,
+  size: number,
+  flags: Uint8Array,
+  tree: MerkleTree | undefined,
+  problem: (k: ProblemKind, m: string) => void,
+): Promise<HistoryEntry[]> {
+  const out: HistoryEntry[] = [];
+  const leaf = new Uint8Array(HASH_SIZE);
+  for (let i = 0; i * TILE_WIDTH < size; i++) {
+    const from = i * TILE_WIDTH;
+    const width = Math.min(TILE_WIDTH, size - from);
+    if (!flags.subarray(from, from + width).some((f) => f & REPORT_COUNTED)) continue;
+    const bytes = await read(entryBundlePath(i, width));
+    let decoded: Uint8Array[] = [];
+    try {
+      if (bytes) decoded = decodeBundle(bytes);
+    } catch {
+      decoded = [];
+    }
+    for (let k = 0; k < width; k++) {
+      if (!(flags[from + k]! & REPORT_COUNTED)) continue;
+      const entryBytes = decoded[k];
+      let entry: Entry | undefined;
+      if (entryBytes && decoded.length === width) {
+        leafHashInto(entryBytes, leaf, 0);
+        if (!tree || equalHashes(leaf, tree.completeSubtree(0, from + k))) {
+          try {
+            entry = parseEntry(entryBytes);
+          } catch {
+            entry = undefined;
+          }
+        }
+      }
+      if (entry?.type !== 'report') {
+        problem('tree', `entry ${from + k}, read again for the decisions and seat tables, is not the entry read before`);
+        continue;
+      }
+      out.push({ index: from + k, entry, officeSigned: (flags[from + k]! & REPORT_OFFICE_SIGNED) !== 0 });
+    }
+  }
+  return out;
+}
+
 // ---- the conference's seat tables ----
 
-function checkApportionment(index: number, e: ApportionmentEntry, walk: Walk, roll: ReadonlyMap<string, UnitOnRoll>, problem: (k: ProblemKind, m: string) => void): void {
+function checkApportionment(index: number, e: ApportionmentEntry, history: readonly HistoryEntry[], roll: ReadonlyMap<string, UnitOnRoll>, problem: (k: ProblemKind, m: string) => void): void {
   const where = `entry ${index}: apportionment version ${e.version}`;
   const listed = e.units.map((u) => u[0]);
   const unknown = listed.find((id) => !roll.has(id));
@@ -1086,7 +1200,7 @@ function checkApportionment(index: number, e: ApportionmentEntry, walk: Walk, ro
   }
   // Each unit's own voting members, counted when on the roll (basis roll) or when it had reported before this entry.
   const reported = new Set<string>();
-  if (e.basis === 'reported') for (const h of walk.history) if (h.index < index) reported.add(h.entry.unitId);
+  if (e.basis === 'reported') for (const h of history) if (h.index < index) reported.add(h.entry.unitId);
   const { children } = treeOrder(roll);
   const population = (id: string): number => {
     let n = 0;
@@ -1124,9 +1238,9 @@ function checkApportionment(index: number, e: ApportionmentEntry, walk: Walk, ro
  * The root tally over the log's first `size` entries, as reported and as adjudicated: each unit's latest report version
  * below `size`, and the adjudications below `size` on those versions (the same rules as src/services/decisions.ts).
  */
-function tallyAsOf(walk: Walk, d: DiscussionDefinition, roll: ReadonlyMap<string, UnitOnRoll>, size: number): { reported: TallyCounts; adjudicated: TallyCounts } {
-  const latest = new Map<string, Walk['history'][number]>();
-  for (const h of walk.history) if (h.index < size) latest.set(h.entry.unitId, h);
+function tallyAsOf(walk: Walk, history: readonly HistoryEntry[], d: DiscussionDefinition, roll: ReadonlyMap<string, UnitOnRoll>, size: number): { reported: TallyCounts; adjudicated: TallyCounts } {
+  const latest = new Map<string, HistoryEntry>();
+  for (const h of history) if (h.index < size) latest.set(h.entry.unitId, h);
   const decided = new Map<string, AdjudicationEntry[]>();
   for (const a of walk.adjudications) {
     if (a.index >= size || latest.get(a.entry.unitId)?.entry.version !== a.entry.version) continue;
