@@ -2,7 +2,8 @@
  * Where `plenum verify` reads a published record from (the `RecordSource` of src/log/verify.ts): a directory written by
  * `plenum export` (or any copy of the files), or a server's prefix such as http://host:3000/log/d1.
  */
-import { readFile, stat } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { resolve, sep } from 'node:path';
 import type { RecordSource } from '../log/verify.ts';
 
@@ -20,7 +21,10 @@ export function directorySource(dir: string): RecordSource {
       const file = resolve(root, path);
       if (!file.startsWith(root + sep)) throw new Error(`${path} is outside ${root}`);
       try {
-        return new Uint8Array(await readFile(file));
+        // Synchronously: a file in a local directory reads in microseconds, and the promise API's several thread-pool
+        // round trips per file cost more CPU than the read (a million-report record has 8,000 files).
+        const b = readFileSync(file);
+        return new Uint8Array(b.buffer, b.byteOffset, b.length);
       } catch (e) {
         const code = (e as NodeJS.ErrnoException).code;
         if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'EISDIR') return null;
