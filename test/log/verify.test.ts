@@ -128,6 +128,21 @@ describe('verifyRecord on a log built by hand', () => {
     const otherRoot = await verifyRecord({ source: memory(publish([...CLEAN, decision({ basedOn: { size: 4, rootHash: rootOf5 } })], HAND_TALLIES, 5)), vkey });
     expect(otherRoot.problems.map((p) => p.kind)).toContain('decision');
     expect(otherRoot.problems[0]!.message).toMatch(/names the root [0-9a-f]{64} for the first 4 entries; the log's is/);
+
+    // The walk keeps no report it has passed; the decision's tally reads them again. A server that serves the bundle
+    // differently the second time (here: report version 1 with other counts) is caught by the leaf hashes.
+    const files = publish([...CLEAN, decision({})], HAND_TALLIES, 5);
+    const bundle = entryBundlePath(0, 6);
+    const other = [...CLEAN.slice(0, 3), signed({ present: 3, votes: { q1: { positions: { a: 2, b: 1 }, abstain: 0 } } }), signed({ version: 2, supersedes: 1 }), decision({})];
+    let reads = 0;
+    const twoFaced: RecordSource = {
+      description: 'two-faced',
+      read: async (p) => (p === bundle && ++reads > 1 ? encodeBundle(other.slice(0, 6)) : (files.get(p) ?? null)),
+    };
+    const caught = await verifyRecord({ source: twoFaced, vkey });
+    expect(reads).toBe(2);
+    expect(caught.problems.map((p) => p.message)).toContain('entry 3, read again for the decisions and seat tables, is not the entry read before');
+    expect(caught.ok).toBe(false);
   });
 
   it("recomputes a conference's seat table: the populations from the roll, the seats from the logged rule", async () => {
