@@ -2,15 +2,18 @@
  * The verifiable record's costs in `npm run bench`, each against a baseline measured in the same run:
  * - the raw node:crypto Ed25519 verify rate on one core (a cached public key object, one message): the ceiling any
  *   signature-checking verifier is measured against;
- * - report ingest through the service with the log (the report signed and appended in its transaction) against the
- *   same ingest into a discussion that has no log, interleaved in chunks so drift hits both alike.
+ * - report ingest with the log (each report signed and appended in its transaction) against the same ingest into a
+ *   discussion that has no log, interleaved in chunks so drift hits both alike — through the path the HTTP server
+ *   takes under load: the group commit of services/report-batcher.ts, `INGEST_IN_FLIGHT` reports in flight at once
+ *   (as many clients each waiting for its answer before sending the next), every branch distinct.
  */
 import { generateKeyPairSync, sign, verify } from 'node:crypto';
 import { sql } from 'kysely';
 import { mulberry32 } from '../domain/random.ts';
 import { CONSOLE } from '../domain/policy.ts';
 import { createDiscussion, openDiscussion } from '../services/discussions.ts';
-import { submitReport } from '../services/reports.ts';
+import { ReportBatcher } from '../services/report-batcher.ts';
+import type { SubmitReport } from '../services/reports.ts';
 import type { Store } from '../storage/db.ts';
 import { progressBar } from '../cli/io.ts';
 import { benchDiscussion, branchReport, type Organization } from './organization.ts';
@@ -36,10 +39,14 @@ export interface IngestCost {
   unlogged: { reports: number; ms: number };
 }
 
+/** Reports in flight at once in the ingest measurement (clients each awaiting its answer before sending the next). */
+export const INGEST_IN_FLIGHT = 64;
+
 /**
  * Ingest with and without the log: two discussions on the organization, the second's log removed right after it
  * opened (as a discussion opened before the log existed: its reports are neither signed nor appended), the same
- * branches' reports submitted to each, alternately in chunks of 250.
+ * branches' reports submitted to each, alternately in chunks of 250, through a `ReportBatcher` (the server's
+ * path) with `INGEST_IN_FLIGHT` in flight; every report must be accepted.
  */
 export async function logIngestCost(store: Store, org: Organization, count: number, label: string): Promise<IngestCost> {
   const { db } = store;
@@ -55,6 +62,7 @@ export async function logIngestCost(store: Store, org: Organization, count: numb
   const rng = mulberry32(11);
   const reports = org.branches.slice(0, count).map((b) => branchReport(rng, b.id, b.voting));
   const cost: IngestCost = { logged: { reports: 0, ms: 0 }, unlogged: { reports: 0, ms: 0 } };
+  const batcher = new ReportBatcher(db);
   const bar = progressBar(label);
   try {
     for (let i = 0; i < reports.length; i += 250) {
@@ -64,7 +72,7 @@ export async function logIngestCost(store: Store, org: Organization, count: numb
         [unlogged, cost.unlogged],
       ] as const) {
         const t0 = performance.now();
-        for (const r of chunk) await submitReport(db, { discussionId: d.id, report: r, submittedBy: CONSOLE.id, now: now() });
+        await inFlight(batcher, chunk.map((r) => () => ({ discussionId: d.id, report: r, submittedBy: CONSOLE.id, now: now() })));
         into.ms += performance.now() - t0;
         into.reports += chunk.length;
       }
@@ -74,6 +82,18 @@ export async function logIngestCost(store: Store, org: Organization, count: numb
     bar.stop();
   }
   return cost;
+}
+
+/** Submits every command through the batcher, `INGEST_IN_FLIGHT` at a time: each client sends its next when answered. */
+async function inFlight(batcher: ReportBatcher, commands: ReadonlyArray<() => SubmitReport>): Promise<void> {
+  let next = 0;
+  const client = async () => {
+    while (next < commands.length) {
+      const cmd = commands[next++]!();
+      await batcher.submit(cmd);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(INGEST_IN_FLIGHT, commands.length) }, client));
 }
 
 export interface VerifyRun {

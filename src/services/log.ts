@@ -23,11 +23,12 @@ import { formatProof } from '../log/proof.ts';
 import { openCosignature, parseCosignatureVerifierKey, type CosignatureVerifier } from '../log/cosignature.ts';
 import { requestCosignature } from './witness-client.ts';
 import { ed25519PublicKey, signingKeyId, signReportStatement, verifyReportSignature, type ReportStatement } from '../log/signing.ts';
-import { findUnitKey, listActiveKeys } from '../storage/keys.repository.ts';
+import { findUnitKey, listActiveKeys, type UnitKey } from '../storage/keys.repository.ts';
 import type { KeyObject } from 'node:crypto';
 import { encodeBundle } from '../log/tiles.ts';
 import { MerkleTree } from '../log/tree.ts';
 import { crashPoint } from './crash-points.ts';
+import { entryRow, finishReportEntry, type EntryRow } from './report-entry.ts';
 import type { DiscussionDefinition } from '../domain/discussion.ts';
 import type { Db } from '../storage/db.ts';
 import { findDiscussion, type FrozenUnit } from '../storage/discussions.repository.ts';
@@ -89,11 +90,17 @@ async function serverSigner(db: Db, key: string, name: string, now: string): Pro
   const cacheKey = `${key}\u0000${name}`;
   let s = byKey.get(cacheKey);
   if (!s) {
-    s = signerFromSeed(name, new Uint8Array(Buffer.from(await serverSeed(db, key, now), 'base64')));
+    const seed = await serverSeed(db, key, now);
+    s = signerFromSeed(name, new Uint8Array(Buffer.from(seed, 'base64')));
+    seeds.set(s, seed);
     byKey.set(cacheKey, s);
   }
   return s;
 }
+
+/** The seed (base64) each cached server signer was made from: what a worker thread needs to sign with the same key. */
+const seeds = new WeakMap<Signer, string>();
+export const seedOf = (signer: Signer): string | undefined => seeds.get(signer);
 
 /** The key that signs a log's checkpoints: the installation's log key, named after the log's origin. */
 export const logSigner = (db: Db, origin: string, now: string) => serverSigner(db, LOG_KEY, origin, now);
@@ -108,9 +115,7 @@ export async function ensureServerKeys(db: Db, now: string): Promise<void> {
 
 // ---- writing ----
 
-function prepared(bytes: Uint8Array): { entry: string; leafHash: string } {
-  return { entry: new TextDecoder().decode(bytes), leafHash: hex(leafHash(bytes)) };
-}
+const prepared = entryRow;
 
 /** Appends one entry (a key event) to the log of every open discussion, inside the caller's transaction. */
 export async function appendToEveryLog(trx: Db, bytes: Uint8Array, now: string): Promise<void> {
@@ -163,30 +168,83 @@ export async function appendReportEntry(
   unitSignature?: { keyId: string; value: string },
 ): Promise<LoggedReport | null> {
   if (!(await hasLog(trx, statement.discussionId))) return null;
-  let signed: ReportStatement;
-  let signature: string;
+  const signer: ReportSigner = unitSignature ? { unitKey: await findUnitKey(trx, unitSignature.keyId) } : { office: await officeSigner(trx, submittedAt) };
+  const p = prepareReportEntry(statement, submittedAt, unitSignature, signer);
+  // No head: a discussion opened before the log existed (nothing is appended; the work above was for nothing, once).
+  const index = await appendLogEntries(trx, statement.discussionId, [p.entry], submittedAt, { ifLogged: true });
+  if (index === null) return null;
+  return { index, keyId: p.keyId, enteredBy: p.enteredBy, signedBy: p.signedBy };
+}
+
+/** What signs a report entry: the unit key the signature names (as found: undefined if there is none), or the office. */
+export type ReportSigner = { unitKey: UnitKey | undefined } | { office: Signer };
+
+/** A report's entry, signed (or its signature checked) and encoded, not yet appended (see `appendReportEntry`). */
+export interface PreparedReportEntry {
+  entry: EntryRow;
+  keyId: string;
+  enteredBy: 'unit' | 'office';
+  signedBy: 'unit' | 'office';
+}
+
+/** A report's statement with its signer settled: the unit's signature checked, or the office to sign it (`finishReportEntry`). */
+export interface SignedStatement {
+  signed: ReportStatement;
+  /** The unit's signature (base64), checked; or the office's key, to sign with. */
+  signature: string | Signer;
+  keyId: string;
+  enteredBy: 'unit' | 'office';
+  signedBy: 'unit' | 'office';
+}
+
+/**
+ * The entry of a report version, without I/O: with `unitSignature`, the key it names (read by the caller) must be an
+ * approved, active key of the unit and the signature must verify over the statement; without, the office signs. The
+ * same bytes whether one report is appended (`appendReportEntry`) or a batch (services/report-batch.ts).
+ */
+export function prepareReportEntry(
+  statement: Omit<ReportStatement, 'type' | 'v' | 'keyId'>,
+  submittedAt: string,
+  unitSignature: { keyId: string; value: string } | undefined,
+  signer: ReportSigner,
+): PreparedReportEntry {
+  const s = settleSigner(statement, submittedAt, unitSignature, signer);
+  return { entry: finishReportEntry(s.signed, submittedAt, s.signature), keyId: s.keyId, enteredBy: s.enteredBy, signedBy: s.signedBy };
+}
+
+/**
+ * The checks of `prepareReportEntry` — everything that can refuse the report — without the office's signature and
+ * the encoding (a batch has those done on a worker thread while it writes: services/entry-pool.ts).
+ */
+export function settleSigner(
+  statement: Omit<ReportStatement, 'type' | 'v' | 'keyId'>,
+  submittedAt: string,
+  unitSignature: { keyId: string; value: string } | undefined,
+  signer: ReportSigner,
+): SignedStatement {
   if (unitSignature) {
-    const key = await findUnitKey(trx, unitSignature.keyId);
+    const key = 'unitKey' in signer ? signer.unitKey : undefined;
     if (!key || key.unitId !== statement.unitId || key.state !== 'active') {
       throw new DomainError('invalid_input', `signature: key '${unitSignature.keyId}' is not an approved, active key of unit '${statement.unitId}'`, { field: 'signature' });
     }
-    signed = { type: 'report', v: 1, ...statement, enteredBy: 'unit', keyId: key.keyId };
+    const signed: ReportStatement = { type: 'report', v: 1, ...statement, enteredBy: 'unit', keyId: key.keyId };
     const entryLike = { ...signed, submittedAt, signature: unitSignature.value } as ReportEntry;
     if (!verifyReportSignature(entryLike, publicKeyObject(key.publicKey))) {
       throw new DomainError('invalid_input', `signature: does not verify with key '${key.keyId}' over this report's statement (docs/verifiable-record.md)`, { field: 'signature' });
     }
-    signature = unitSignature.value;
-  } else {
-    const office = await officeSigner(trx, submittedAt);
-    signed = { type: 'report', v: 1, ...statement, keyId: signingKeyId(office.publicKey) };
-    signature = signReportStatement(signed, office);
+    return { signed, signature: unitSignature.value, keyId: key.keyId, enteredBy: 'unit', signedBy: 'unit' };
   }
-  const { type: _t, v: _v, ...fields } = signed;
-  const bytes = reportEntry({ ...fields, submittedAt, signature } as Omit<ReportEntry, 'type' | 'v'>);
-  // No head: a discussion opened before the log existed (nothing is appended; the work above was for nothing, once).
-  const index = await appendLogEntries(trx, statement.discussionId, [prepared(bytes)], submittedAt, { ifLogged: true });
-  if (index === null) return null;
-  return { index, keyId: signed.keyId, enteredBy: signed.enteredBy, signedBy: unitSignature ? 'unit' : 'office' };
+  if (!('office' in signer)) throw new Error('a report without a unit signature is signed by the office');
+  const office = signer.office;
+  const signed: ReportStatement = { type: 'report', v: 1, ...statement, keyId: officeKeyId(office) };
+  return { signed, signature: office, keyId: signed.keyId, enteredBy: signed.enteredBy, signedBy: 'office' };
+}
+
+const keyIds = new WeakMap<Signer, string>();
+function officeKeyId(office: Signer): string {
+  let id = keyIds.get(office);
+  if (id === undefined) keyIds.set(office, (id = signingKeyId(office.publicKey)));
+  return id;
 }
 
 /**

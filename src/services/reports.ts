@@ -7,16 +7,18 @@ import { DomainError, notFound } from '../domain/errors.ts';
 import { isSmallUnitWithheld } from '../domain/discussion.ts';
 import { authorizeOnUnit, CONSOLE, mayActOnUnit, type Principal } from '../domain/policy.ts';
 import { recordAudit } from '../storage/audit.repository.ts';
-import { checkReportCounts, deriveOutcome, type ReportInput } from '../domain/report.ts';
-import { isZeroDelta, tallyDelta } from '../domain/tally.ts';
+import { checkReportCounts, deriveOutcome, type ReportInput, type ReportOutcome } from '../domain/report.ts';
+import type { Actor, AuditAction } from '../domain/audit.ts';
+import type { ReportStatement } from '../log/statement.ts';
+import { isZeroDelta, tallyDelta, type TallyCounts } from '../domain/tally.ts';
 import { announceReports } from '../storage/change-feed.ts';
 import { engine, type Db } from '../storage/db.ts';
-import { findFrozenUnit, findFrozenUnitWithCurrentVersion, type DiscussionRecord } from '../storage/discussions.repository.ts';
-import { completeIdempotencyKey, findIdempotentResponse, reserveIdempotencyKey } from '../storage/idempotency.repository.ts';
-import { findCurrentReport, insertReportVersion, listReportVersions, markSuperseded } from '../storage/reports.repository.ts';
+import { findFrozenUnit, findFrozenUnitWithCurrentVersion, type DiscussionRecord, type FrozenUnit } from '../storage/discussions.repository.ts';
+import { completeIdempotencyKey, findIdempotentResponse, reserveIdempotencyKey, type IdempotentResponse } from '../storage/idempotency.repository.ts';
+import { findCurrentReport, insertReportVersion, listReportVersions, markSuperseded, type StoredReport } from '../storage/reports.repository.ts';
 import { applyTallyDelta } from '../storage/tally.repository.ts';
 import { getDiscussion } from './discussions.ts';
-import { appendReportEntry } from './log.ts';
+import { appendReportEntry, type LoggedReport } from './log.ts';
 import { crashPoint } from './crash-points.ts';
 import { sha256Hex } from '../log/entries.ts';
 
@@ -103,10 +105,14 @@ export async function settleRace(db: Db, cmd: SubmitReport, e: unknown): Promise
   });
 }
 
-const scopeOf = (cmd: SubmitReport) => `${cmd.discussionId}:${cmd.submittedBy}`;
+export const scopeOf = (cmd: SubmitReport) => `${cmd.discussionId}:${cmd.submittedBy}`;
 
 async function replayed(db: Db, scope: string, key: string, requestHash: string): Promise<SubmitResult | undefined> {
-  const prior = await findIdempotentResponse(db, scope, key);
+  return replayOf(await findIdempotentResponse(db, scope, key), requestHash);
+}
+
+/** The answer to a request whose Idempotency-Key was stored before (`prior`): its stored answer, or a refusal if the request differs. */
+export function replayOf(prior: IdempotentResponse | undefined, requestHash: string): SubmitResult | undefined {
   if (!prior) return undefined;
   if (prior.requestHash !== requestHash) {
     throw new DomainError('idempotency_key_reused', 'this Idempotency-Key was already used for a different report; use a new key for a new request', {
@@ -120,13 +126,40 @@ async function storeReport(trx: Db, cmd: SubmitReport, scope: string, discussion
   const { report, discussionId, now } = cmd;
   const d = discussions.get(discussionId) ?? (await getDiscussion(trx, discussionId));
   discussions.set(discussionId, d);
+  checkReportingOpen(d, discussionId, now);
+  const unit = checkUnit(cmd, d, await findFrozenUnitWithCurrentVersion(trx, discussionId, report.unitId));
+  // Only a correction needs the old version's counts (to take them out of the tally).
+  const current = unit.currentVersion === null ? undefined : await findCurrentReport(trx, discussionId, report.unitId, d.definition.questions.map((q) => q.id));
+  const decided = decideVersion(cmd, d, unit, current);
+  if (current) await markSuperseded(trx, discussionId, report.unitId, current.version);
+  // The public record: the version, signed, appended in this transaction (src/services/log.ts).
+  const logged = await appendReportEntry(trx, decided.statement, now, report.signature);
+  const done = settleReport(cmd, d, unit, current, decided, logged);
+  await insertReportVersion(trx, done.stored);
+  if (cmd.idempotencyKey) await completeIdempotencyKey(trx, scope, cmd.idempotencyKey, done.accepted);
+  await recordAudit(trx, done.audit.actor, done.audit.action, done.audit.target, done.audit.detail, now);
+  // Last, so the rows every report shares (the root's) are held for as short a time as possible.
+  if (!isZeroDelta(done.delta)) await applyTallyDelta(trx, discussionId, done.affectedUnitIds, done.delta, now);
+  crashPoint('report:before-commit');
+  return { accepted: done.accepted, replayed: false, affectedUnitIds: done.affectedUnitIds };
+}
+
+// The checks and consequences of a report, without I/O: shared by one report (`storeReport`, reading as it goes) and a
+// batch (services/report-batch.ts, reading everything first), so both refuse with the same errors in the same order.
+
+/** The discussion takes reports now. */
+export function checkReportingOpen(d: DiscussionRecord, discussionId: string, now: string): void {
   if (d.state !== 'open') {
     throw new DomainError('discussion_not_open', `discussion '${discussionId}' is not open yet; reports are accepted from its opening until ${d.definition.reportingClosesAt}`);
   }
   if (now >= d.definition.reportingClosesAt) {
     throw new DomainError('reporting_closed', `reporting for discussion '${discussionId}' closed at ${d.definition.reportingClosesAt}`);
   }
-  const unit = await findFrozenUnitWithCurrentVersion(trx, discussionId, report.unitId);
+}
+
+/** The unit exists in the frozen tree, the submitter may report for it, and the counts fit its roll; the unit. */
+export function checkUnit<U extends FrozenUnit>(cmd: SubmitReport, d: DiscussionRecord, unit: U | undefined): U {
+  const { report, discussionId } = cmd;
   if (!unit) {
     throw new DomainError('invalid_input', `unknown unit '${report.unitId}': it was not in the organization when discussion '${discussionId}' opened`, {
       field: 'unitId',
@@ -135,9 +168,20 @@ async function storeReport(trx: Db, cmd: SubmitReport, scope: string, discussion
   // A secretary reports for her own branch, a committee for the units below it, the office for any (policy.ts).
   if (cmd.principal) authorizeOnUnit(cmd.principal, 'report:submit', unit.unitId, unit.ancestors);
   checkReportCounts(report, unit.roll, d.definition);
-  const questionIds = d.definition.questions.map((q) => q.id);
-  // Only a correction needs the old version's counts (to take them out of the tally).
-  const current = unit.currentVersion === null ? undefined : await findCurrentReport(trx, discussionId, report.unitId, questionIds);
+  return unit;
+}
+
+export interface DecidedVersion {
+  version: number;
+  supersedes: number | null;
+  outcome: ReportOutcome;
+  /** What the log entry states (its signer and key are added by services/log.ts). */
+  statement: Omit<ReportStatement, 'type' | 'v' | 'keyId'>;
+}
+
+/** `supersedes` names the current version (`current`: the unit's current report, if any); the new version and its outcome. */
+export function decideVersion(cmd: SubmitReport, d: DiscussionRecord, unit: FrozenUnit, current: StoredReport | undefined): DecidedVersion {
+  const { report, discussionId } = cmd;
   const supersedes = report.supersedes ?? null;
   if (current && supersedes === null) {
     throw new DomainError('version_conflict', `unit '${report.unitId}' already has report version ${current.version}; a correction must carry "supersedes": ${current.version}`, {
@@ -156,12 +200,11 @@ async function storeReport(trx: Db, cmd: SubmitReport, scope: string, discussion
   }
   const outcome = deriveOutcome(report, unit.roll, d.definition);
   const version = (current?.version ?? 0) + 1;
-  if (current) await markSuperseded(trx, discussionId, report.unitId, current.version);
-  // The public record: the version, signed, appended in this transaction (src/services/log.ts).
-  const enteredBy = enteredByOf(cmd.principal, report.unitId);
-  const logged = await appendReportEntry(
-    trx,
-    {
+  return {
+    version,
+    supersedes,
+    outcome,
+    statement: {
       discussionId,
       unitId: report.unitId,
       version,
@@ -170,12 +213,34 @@ async function storeReport(trx: Db, cmd: SubmitReport, scope: string, discussion
       present: report.present,
       votes: report.votes,
       resolutionSha256: sha256Hex(report.resolution),
-      enteredBy,
+      enteredBy: enteredByOf(cmd.principal, report.unitId),
     },
-    now,
-    report.signature,
-  );
-  await insertReportVersion(trx, {
+  };
+}
+
+export interface SettledReport {
+  /** The version's rows. */
+  stored: StoredReport;
+  accepted: ReportAccepted;
+  /** What it adds to the tallies of `affectedUnitIds` (the unit and its ancestors; the unit's own row exists only if units sit below it). */
+  delta: TallyCounts;
+  affectedUnitIds: string[];
+  audit: { actor: Actor; action: AuditAction; target: string; detail: Record<string, unknown> };
+}
+
+/** Everything an accepted version writes, once its log entry (if the discussion has a log) is made. */
+export function settleReport(
+  cmd: SubmitReport,
+  d: DiscussionRecord,
+  unit: FrozenUnit,
+  current: StoredReport | undefined,
+  decided: DecidedVersion,
+  logged: LoggedReport | null,
+): SettledReport {
+  const { report, discussionId, now } = cmd;
+  const { version, outcome } = decided;
+  const officeSigned = logged?.signedBy === 'office';
+  const stored: StoredReport = {
     discussionId,
     unitId: report.unitId,
     version,
@@ -187,28 +252,28 @@ async function storeReport(trx: Db, cmd: SubmitReport, scope: string, discussion
     outcome,
     submittedAt: now,
     submittedBy: cmd.submittedBy,
-    officeSigned: logged?.signedBy === 'office',
+    officeSigned,
     log: logged,
-  });
+  };
   const delta = tallyDelta(
     d.definition,
     unit.roll,
     current ? { present: current.present, votes: current.votes, outcome: current.outcome, officeSigned: current.officeSigned } : null,
-    { present: report.present, votes: report.votes, outcome, officeSigned: logged?.signedBy === 'office' },
+    { present: report.present, votes: report.votes, outcome, officeSigned },
   );
-  // The unit's own row exists only if units sit below it; an update of a missing row changes nothing.
-  const affectedUnitIds = [...unit.ancestors, unit.unitId];
   const accepted: ReportAccepted = { unitId: report.unitId, version, quorate: outcome.quorate, adopted: outcome.adopted, logIndex: logged?.index ?? null };
-  if (cmd.idempotencyKey) await completeIdempotencyKey(trx, scope, cmd.idempotencyKey, accepted);
-  await recordAudit(trx, { principal: cmd.principal ?? CONSOLE, address: cmd.address ?? null }, current ? 'report.correct' : 'report.submit', `report:${discussionId}/${report.unitId}`, {
+  const detail = {
     version,
     ...(current ? { before: { version: current.version, present: current.present, quorate: current.outcome.quorate, adopted: current.outcome.adopted } } : {}),
     after: { present: report.present, quorate: outcome.quorate, adopted: outcome.adopted },
-  }, now);
-  // Last, so the rows every report shares (the root's) are held for as short a time as possible.
-  if (!isZeroDelta(delta)) await applyTallyDelta(trx, discussionId, affectedUnitIds, delta, now);
-  crashPoint('report:before-commit');
-  return { accepted, replayed: false, affectedUnitIds };
+  };
+  return {
+    stored,
+    accepted,
+    delta,
+    affectedUnitIds: [...unit.ancestors, unit.unitId],
+    audit: { actor: { principal: cmd.principal ?? CONSOLE, address: cmd.address ?? null }, action: current ? 'report.correct' : 'report.submit', target: `report:${discussionId}/${report.unitId}`, detail },
+  };
 }
 
 /**
@@ -221,7 +286,7 @@ function enteredByOf(principal: Principal | undefined, unitId: string): 'unit' |
 }
 
 /** A stable fingerprint of a request body: keys sorted, so the same report always hashes the same. */
-function hashRequest(value: unknown): string {
+export function hashRequest(value: unknown): string {
   return createHash('sha256').update(stableJson(value)).digest('hex');
 }
 

@@ -2,15 +2,16 @@ import { randomBytes } from 'node:crypto';
 import type { Actor, AuditAction, AuditEvent } from '../domain/audit.ts';
 import { formatGrants, parseGrants, type Role } from '../domain/policy.ts';
 import type { Db } from './db.ts';
+import { chunks, placeholders, runSql } from './batch.ts';
 
 /**
  * Event ids sort in the order events were recorded: milliseconds, then a per-process counter, then randomness (two
  * processes in the same millisecond still get distinct ids).
  */
 let counter = 0;
-function nextEventId(): string {
+function nextEventId(random: string = randomBytes(6).toString('hex')): string {
   counter = (counter + 1) % 1_679_616;
-  return `${Date.now().toString(36).padStart(9, '0')}${counter.toString(36).padStart(4, '0')}${randomBytes(6).toString('hex')}`;
+  return `${Date.now().toString(36).padStart(9, '0')}${counter.toString(36).padStart(4, '0')}${random}`;
 }
 
 /** Appends one event, in the caller's transaction: the change and its record commit together or not at all. */
@@ -31,6 +32,25 @@ export async function recordAudit(db: Db, actor: Actor, action: AuditAction, tar
       detail: JSON.stringify(detail),
     })
     .execute();
+}
+
+/** Appends many events in one statement (a report batch), in the caller's transaction; ids in the order given. */
+export async function recordAudits(
+  db: Db,
+  events: ReadonlyArray<{ actor: Actor; action: AuditAction; target: string; detail: Record<string, unknown>; now: string }>,
+): Promise<void> {
+  for (const chunk of chunks(events, 10)) {
+    const params: unknown[] = [];
+    const random = randomBytes(6 * chunk.length).toString('hex');
+    for (const [i, e] of chunk.entries()) {
+      params.push(nextEventId(random.slice(12 * i, 12 * i + 12)), e.now, e.actor.principal.kind, e.actor.principal.id, formatGrants(e.actor.principal.grants), null, e.actor.address, e.action, e.target, JSON.stringify(e.detail));
+    }
+    await runSql(
+      db,
+      `insert into audit_events (id, at, actor_kind, actor_id, actor_role, actor_unit_id, address, action, target, detail) values ${placeholders(chunk.length, 10)}`,
+      params,
+    );
+  }
 }
 
 /** Events in the order they happened, after a cursor (the last event's `at` and `id`). */

@@ -2,7 +2,7 @@ import type { DiscussionDefinition, DiscussionState } from '../domain/discussion
 import { sql } from 'kysely';
 import { isPostgres, type Db } from './db.ts';
 import type { DiscussionUnitsTable } from './schema.ts';
-import { chunks } from './batch.ts';
+import { chunks, inList, runSql } from './batch.ts';
 
 export interface DiscussionRecord {
   definition: DiscussionDefinition;
@@ -118,12 +118,35 @@ export async function findFrozenUnitWithCurrentVersion(
   unitId: string,
 ): Promise<(FrozenUnit & { currentVersion: number | null }) | undefined> {
   const { rows } = await sql<Omit<DiscussionUnitsTable, 'discussion_id' | 'search_name'> & { version: number | null }>`
-    select u.unit_id, u.parent_id, u.name, u.kind, u.roll, u.depth, u.ancestors, r.version
+    select u.unit_id, u.parent_id, u.name, u.kind, u.roll, u.depth, u.ancestors,
+      (select r.version from reports r where r.discussion_id = u.discussion_id and r.unit_id = u.unit_id and r.is_current = 1) as version
     from discussion_units u
-    left join reports r on r.discussion_id = u.discussion_id and r.unit_id = u.unit_id and r.is_current = 1
     where u.discussion_id = ${discussionId} and u.unit_id = ${unitId}`.execute(db);
   const r = rows[0];
   return r && { ...toFrozenUnit(r), currentVersion: r.version };
+}
+
+/** `findFrozenUnitWithCurrentVersion` for many units of one discussion, in one statement per 10,000 (a report batch). */
+export async function findFrozenUnitsWithCurrentVersion(
+  db: Db,
+  discussionId: string,
+  unitIds: readonly string[],
+): Promise<Map<string, FrozenUnit & { currentVersion: number | null }>> {
+  const out = new Map<string, FrozenUnit & { currentVersion: number | null }>();
+  for (const ids of chunks([...new Set(unitIds)], 3)) {
+    const { rows } = await runSql<Omit<DiscussionUnitsTable, 'discussion_id' | 'search_name'> & { version: number | null }>(
+      db,
+      // The current version by a subquery per unit (a primary-key lookup): a join lets PostgreSQL, whose statistics
+      // say the discussion has no reports yet (as at its opening), scan all of them once per unit instead.
+      `select u.unit_id, u.parent_id, u.name, u.kind, u.roll, u.depth, u.ancestors,
+        (select r.version from reports r where r.discussion_id = u.discussion_id and r.unit_id = u.unit_id and r.is_current = 1) as version
+      from discussion_units u
+      where u.discussion_id = ? and u.unit_id in ${inList(ids.length)}`,
+      [discussionId, ...ids],
+    );
+    for (const r of rows) out.set(r.unit_id, { ...toFrozenUnit(r), currentVersion: r.version });
+  }
+  return out;
 }
 
 export async function listFrozenUnits(db: Db, discussionId: string): Promise<FrozenUnit[]> {

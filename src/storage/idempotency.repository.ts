@@ -1,4 +1,5 @@
 import type { Db } from './db.ts';
+import { chunks, inList, placeholders, runSql } from './batch.ts';
 
 export interface IdempotentResponse {
   requestHash: string;
@@ -18,4 +19,32 @@ export async function reserveIdempotencyKey(db: Db, scope: string, key: string, 
 
 export async function completeIdempotencyKey(db: Db, scope: string, key: string, response: unknown): Promise<void> {
   await db.updateTable('idempotency_keys').set({ response: JSON.stringify(response) }).where('scope', '=', scope).where('key', '=', key).execute();
+}
+
+/** The stored answers of many keys of one scope at once (a report batch), by key. */
+export async function findIdempotentResponses(db: Db, scope: string, keys: readonly string[]): Promise<Map<string, IdempotentResponse>> {
+  const out = new Map<string, IdempotentResponse>();
+  for (const chunk of chunks([...new Set(keys)], 1)) {
+    const { rows } = await runSql<{ key: string; request_hash: string; response: string }>(
+      db,
+      `select key, request_hash, response from idempotency_keys where scope = ? and key in ${inList(chunk.length)}`,
+      [scope, ...chunk],
+    );
+    for (const r of rows) out.set(r.key, { requestHash: r.request_hash, response: JSON.parse(r.response) });
+  }
+  return out;
+}
+
+/**
+ * Stores many keys with their answers at once (a report batch: each key's report was decided before anything was
+ * written, so the key is claimed and completed in one row; a concurrent claim of the same key fails the statement).
+ */
+export async function insertCompletedKeys(db: Db, rows: ReadonlyArray<{ scope: string; key: string; requestHash: string; response: unknown; now: string }>): Promise<void> {
+  for (const chunk of chunks(rows, 5)) {
+    await runSql(
+      db,
+      `insert into idempotency_keys (scope, key, request_hash, response, created_at) values ${placeholders(chunk.length, 5)}`,
+      chunk.flatMap((r) => [r.scope, r.key, r.requestHash, JSON.stringify(r.response), r.now]),
+    );
+  }
 }

@@ -6,6 +6,7 @@
  */
 import { sql } from 'kysely';
 import { isPostgres, type Db } from './db.ts';
+import { chunks, inList, placeholders, runSql } from './batch.ts';
 
 export interface LogHead {
   discussionId: string;
@@ -67,6 +68,46 @@ export async function appendLogEntries(
       .execute();
   }
   return first;
+}
+
+/**
+ * The sizes of these discussions' logs (those that have one), their heads locked for the rest of the transaction on
+ * PostgreSQL, in discussion order (SQLite serializes writers anyway): a report batch takes its logs' append locks
+ * before it reads anything, so what it decides from its reads cannot be overtaken by another writer's append.
+ */
+export async function lockLogHeads(db: Db, discussionIds: readonly string[]): Promise<Map<string, number>> {
+  const ids = [...new Set(discussionIds)].sort();
+  const out = new Map<string, number>();
+  if (!ids.length) return out;
+  const { rows } = await runSql<{ discussion_id: string; size: number }>(
+    db,
+    `select discussion_id, size from log_heads where discussion_id in ${inList(ids.length)} order by discussion_id${isPostgres(db) ? ' for update' : ''}`,
+    ids,
+  );
+  for (const r of rows) out.set(r.discussion_id, Number(r.size));
+  return out;
+}
+
+/**
+ * Appends entries to a log whose head this transaction locked at size `first` (`lockLogHeads`), each with its own
+ * `appendedAt`: the head moves once, the entries go in multi-row statements.
+ */
+export async function appendLockedLogEntries(
+  db: Db,
+  discussionId: string,
+  first: number,
+  entries: ReadonlyArray<{ entry: string; leafHash: string; appendedAt: string }>,
+): Promise<void> {
+  if (entries.length === 0) return;
+  const head = await runSql<{ size: number }>(db, 'update log_heads set size = size + ? where discussion_id = ? returning size', [entries.length, discussionId]);
+  const end = head.rows[0]?.size;
+  if (end === undefined || Number(end) - entries.length !== first) throw new Error(`the log of discussion '${discussionId}' moved under its lock`);
+  let idx = first;
+  for (const chunk of chunks(entries, 5)) {
+    const params: unknown[] = [];
+    for (const e of chunk) params.push(discussionId, idx++, e.entry, e.leafHash, e.appendedAt);
+    await runSql(db, `insert into log_entries (discussion_id, idx, entry, leaf_hash, appended_at) values ${placeholders(chunk.length, 5)}`, params);
+  }
 }
 
 /**

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { QuestionVotes, ReportOutcome } from '../domain/report.ts';
 import type { Db } from './db.ts';
+import { chunks, inList, placeholders, runSql } from './batch.ts';
 
 export interface StoredReport {
   discussionId: string;
@@ -37,6 +38,44 @@ export async function insertReportVersion(db: Db, r: StoredReport): Promise<void
   const voteRows = Object.entries(r.votes).flatMap(([q, v]) => Object.entries(v.positions).map(([p, n]) => sql`(${key}, ${q}, ${p}, ${n})`));
   if (voteRows.length) {
     await sql`insert into report_votes (discussion_id, unit_id, version, question_id, position_id, votes) values ${sql.join(voteRows)}`.execute(db);
+  }
+}
+
+/**
+ * Stores many versions at once (a report batch): one multi-row statement per table. The same rows as
+ * `insertReportVersion` for each; a version superseded within the same batch is stored with `isCurrent` false.
+ */
+export async function insertReportVersions(db: Db, reports: readonly StoredReport[]): Promise<void> {
+  if (!reports.length) return;
+  for (const chunk of chunks(reports, 14)) {
+    const params: unknown[] = [];
+    for (const r of chunk) {
+      params.push(r.discussionId, r.unitId, r.version, r.isCurrent ? 1 : 0, r.meetingDate, r.present, r.resolution, r.outcome.quorate ? 1 : 0, r.submittedAt, r.submittedBy,
+        r.log?.index ?? null, r.log?.keyId ?? null, r.log?.enteredBy ?? null, r.log?.signedBy ?? null);
+    }
+    await runSql(db, `insert into reports (discussion_id, unit_id, version, is_current, meeting_date, present, resolution, quorate, submitted_at, submitted_by,
+                                 log_index, key_id, entered_by, signed_by) values ${placeholders(chunk.length, 14)}`, params);
+  }
+  const questions: unknown[][] = [];
+  const votes: unknown[][] = [];
+  for (const r of reports) {
+    for (const q of Object.keys(r.outcome.adopted)) {
+      if (Object.hasOwn(r.votes, q)) questions.push([r.discussionId, r.unitId, r.version, q, r.votes[q]!.abstain, r.outcome.adopted[q] ?? null]);
+    }
+    for (const [q, v] of Object.entries(r.votes)) for (const [p, n] of Object.entries(v.positions)) votes.push([r.discussionId, r.unitId, r.version, q, p, n]);
+  }
+  for (const chunk of chunks(questions, 6)) {
+    await runSql(db, `insert into report_questions (discussion_id, unit_id, version, question_id, abstain, adopted_position_id) values ${placeholders(chunk.length, 6)}`, chunk.flat());
+  }
+  for (const chunk of chunks(votes, 6)) {
+    await runSql(db, `insert into report_votes (discussion_id, unit_id, version, question_id, position_id, votes) values ${placeholders(chunk.length, 6)}`, chunk.flat());
+  }
+}
+
+/** Retires the current version of each of these units (a report batch stores their new versions). */
+export async function markCurrentSuperseded(db: Db, discussionId: string, unitIds: readonly string[]): Promise<void> {
+  for (const ids of chunks(unitIds, 1)) {
+    await runSql(db, `update reports set is_current = 0 where discussion_id = ? and is_current = 1 and unit_id in ${inList(ids.length)}`, [discussionId, ...ids]);
   }
 }
 
@@ -89,6 +128,62 @@ async function loadVersions(db: Db, discussionId: string, unitId: string, onlyCu
 
 export async function findCurrentReport(db: Db, discussionId: string, unitId: string, questionIds: readonly string[]): Promise<StoredReport | undefined> {
   return (await loadVersions(db, discussionId, unitId, true, questionIds))[0];
+}
+
+/** The current report of each of these units that has one (a report batch's corrections), by unit id: three statements. */
+export async function findCurrentReports(db: Db, discussionId: string, unitIds: readonly string[], questionIds: readonly string[]): Promise<Map<string, StoredReport>> {
+  const out = new Map<string, StoredReport>();
+  for (const ids of chunks([...new Set(unitIds)], 1)) {
+    const params = [discussionId, ...ids];
+    const where = `discussion_id = ? and unit_id in ${inList(ids.length)}`;
+    const join = (t: string) =>
+      `from ${t} x join reports r on r.discussion_id = x.discussion_id and r.unit_id = x.unit_id and r.version = x.version and r.is_current = 1
+       where x.discussion_id = ? and x.unit_id in ${inList(ids.length)}`;
+    const rows = (await runSql<ReportRow>(db, `select * from reports where ${where} and is_current = 1`, params)).rows;
+    const qs = (await runSql<{ unit_id: string; question_id: string; abstain: number; adopted_position_id: string | null }>(
+      db, `select x.unit_id, x.question_id, x.abstain, x.adopted_position_id ${join('report_questions')}`, params)).rows;
+    const vs = (await runSql<{ unit_id: string; question_id: string; position_id: string; votes: number }>(
+      db, `select x.unit_id, x.question_id, x.position_id, x.votes ${join('report_votes')}`, params)).rows;
+    for (const r of rows) {
+      out.set(r.unit_id, {
+        discussionId,
+        unitId: r.unit_id,
+        version: r.version,
+        isCurrent: true,
+        meetingDate: r.meeting_date,
+        present: r.present,
+        resolution: r.resolution,
+        votes: {},
+        outcome: { quorate: r.quorate === 1, adopted: Object.fromEntries(questionIds.map((id) => [id, null])) },
+        submittedAt: r.submitted_at,
+        submittedBy: r.submitted_by,
+        officeSigned: r.signed_by === 'office',
+      });
+    }
+    for (const q of qs) {
+      const rep = out.get(q.unit_id);
+      if (!rep) continue;
+      rep.votes[q.question_id] = { positions: rep.votes[q.question_id]?.positions ?? {}, abstain: q.abstain };
+      rep.outcome.adopted[q.question_id] = q.adopted_position_id;
+    }
+    for (const v of vs) {
+      const rep = out.get(v.unit_id);
+      if (rep) (rep.votes[v.question_id] ??= { positions: {}, abstain: 0 }).positions[v.position_id] = v.votes;
+    }
+  }
+  return out;
+}
+
+interface ReportRow {
+  unit_id: string;
+  version: number;
+  meeting_date: string;
+  present: number;
+  resolution: string;
+  quorate: number;
+  submitted_at: string;
+  submitted_by: string;
+  signed_by: string | null;
 }
 
 export async function listReportVersions(db: Db, discussionId: string, unitId: string, questionIds: readonly string[]): Promise<StoredReport[]> {
