@@ -103,6 +103,8 @@ export interface VerifyRun {
   workers: number;
   generateMs: number;
   verifyMs: number;
+  /** CPU time of the whole process (all threads) while verifying. */
+  cpuMs: number;
   ok: boolean;
   problems: string[];
   /** Raw Ed25519 verifications per second with `workers` threads verifying at once (what this machine's cores give). */
@@ -134,6 +136,7 @@ export async function benchVerify(reports: number, workers: number): Promise<Ver
     }
     const generateMs = performance.now() - t0;
     const t1 = performance.now();
+    const cpu0 = process.cpuUsage();
     const report = await verifyRecord({
       source: directorySource(dir),
       vkey: record.vkey,
@@ -141,8 +144,11 @@ export async function benchVerify(reports: number, workers: number): Promise<Ver
       progress: (label) => progressBar(`record: plenum verify: ${label}`),
     });
     const verifyMs = performance.now() - t1;
+    const cpu = process.cpuUsage(cpu0);
+    // Every thread of the process (main, the entry threads, V8's helpers): the cores verification actually used.
+    const cpuMs = (cpu.user + cpu.system) / 1000;
     const rawParallelPerSec = await rawVerifyOnThreads(workers);
-    return { reports, entries: record.entries, units, workers, generateMs, verifyMs, ok: report.ok, problems: report.problems.map((p) => p.message).slice(0, 5), rawParallelPerSec };
+    return { reports, entries: record.entries, units, workers, generateMs, verifyMs, cpuMs, ok: report.ok, problems: report.problems.map((p) => p.message).slice(0, 5), rawParallelPerSec };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
