@@ -47,14 +47,18 @@ export function FieldError({ id, message }: { id: string; message: string | unde
 export const describedBy = (...ids: Array<string | false | null | undefined>) => ids.filter(Boolean).join(' ') || undefined;
 
 /**
- * A modal confirmation (the native <dialog>: focus is trapped and Escape cancels). The title and the body are read out
- * when it opens; the confirming button says what it does.
+ * A modal confirmation (the native <dialog>: focus is trapped and Escape cancels). It opens with the focus on the
+ * cancelling button — the safe choice — and the title and the body are read out; the confirming button says what it
+ * does. While `busy` the buttons stay focusable but do nothing (aria-disabled), and `busyText`, if given, says so.
  */
 export function ConfirmDialog({
   open,
   title,
   children,
   confirmLabel,
+  cancelLabel,
+  busyText,
+  className,
   busy,
   onConfirm,
   onCancel,
@@ -63,23 +67,31 @@ export function ConfirmDialog({
   title: string;
   children: ReactNode;
   confirmLabel: string;
+  /** Default: the office's "Cancel". */
+  cancelLabel?: string;
+  busyText?: string;
+  className?: string;
   busy?: boolean;
   onConfirm: () => void;
   onCancel: () => void;
 }) {
   const { t } = useTranslation('office');
   const ref = useRef<HTMLDialogElement>(null);
+  const cancel = useRef<HTMLButtonElement>(null);
   const id = useId();
   useEffect(() => {
     const d = ref.current;
     if (!d) return;
-    if (open && !d.open) d.showModal();
+    if (open && !d.open) {
+      d.showModal();
+      cancel.current?.focus();
+    }
     if (!open && d.open) d.close();
   }, [open]);
   return (
     <dialog
       ref={ref}
-      className="office-dialog"
+      className={className ? `office-dialog ${className}` : 'office-dialog'}
       aria-labelledby={`${id}-title`}
       aria-describedby={`${id}-body`}
       onCancel={(e) => {
@@ -88,15 +100,20 @@ export function ConfirmDialog({
       }}
     >
       <h2 id={`${id}-title`}>{title}</h2>
-      <div id={`${id}-body`}>{children}</div>
+      <div id={`${id}-body`}>{open ? children : null}</div>
       <div className="office-actions">
-        <button type="button" onClick={onConfirm} disabled={busy}>
+        <button type="button" onClick={() => !busy && onConfirm()} aria-disabled={busy || undefined}>
           {confirmLabel}
         </button>
-        <button type="button" className="secondary" onClick={onCancel} disabled={busy} autoFocus>
-          {t('cancel')}
+        <button type="button" className="secondary" ref={cancel} onClick={() => !busy && onCancel()} aria-disabled={busy || undefined}>
+          {cancelLabel ?? t('cancel')}
         </button>
       </div>
+      {busyText !== undefined && (
+        <p role="status" className="muted">
+          {busy ? busyText : ''}
+        </p>
+      )}
     </dialog>
   );
 }

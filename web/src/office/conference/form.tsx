@@ -6,6 +6,7 @@
 import { forwardRef, useCallback, useEffect, useId, useRef, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from '../../api.ts';
+import { ConfirmDialog } from '../shared.tsx';
 
 export const asApiError = (e: unknown): ApiError => (e instanceof ApiError ? e : new ApiError(0, 'network', String(e), null));
 
@@ -155,63 +156,10 @@ export function useDone() {
 }
 
 /**
- * A modal confirmation (the native <dialog>: focus stays inside, Escape goes back). It opens with the focus on "Back"
- * — the safe choice, since what it confirms is final — and says what is about to happen before the buttons.
+ * The office's confirmation dialog (office/shared.tsx) as the conference pages say it: "Back" — the safe choice, since
+ * what it confirms is final — and "Sending…" while it goes.
  */
-export function Confirm({
-  open,
-  title,
-  children,
-  confirmLabel,
-  busy,
-  onConfirm,
-  onCancel,
-}: {
-  open: boolean;
-  title: string;
-  children: ReactNode;
-  confirmLabel: string;
-  busy: boolean;
-  onConfirm: () => void;
-  onCancel: () => void;
-}) {
+export function Confirm(props: { open: boolean; title: string; children: ReactNode; confirmLabel: string; busy: boolean; onConfirm: () => void; onCancel: () => void }) {
   const { t } = useTranslation('conference-office');
-  const ref = useRef<HTMLDialogElement>(null);
-  const back = useRef<HTMLButtonElement>(null);
-  const titleId = `cf-dialog-${useId().replace(/[^A-Za-z0-9_-]/g, '')}`;
-  useEffect(() => {
-    const d = ref.current;
-    if (!d) return;
-    if (open && !d.open) {
-      d.showModal();
-      back.current?.focus();
-    }
-    if (!open && d.open) d.close();
-  }, [open]);
-  return (
-    <dialog
-      ref={ref}
-      className="office-dialog cf-dialog"
-      aria-labelledby={`${titleId}-h`}
-      aria-describedby={`${titleId}-body`}
-      onCancel={(e) => {
-        e.preventDefault();
-        if (!busy) onCancel();
-      }}
-    >
-      <h2 id={`${titleId}-h`}>{title}</h2>
-      <div id={`${titleId}-body`}>{open ? children : null}</div>
-      <div className="office-actions">
-        <button type="button" onClick={() => !busy && onConfirm()} aria-disabled={busy || undefined}>
-          {confirmLabel}
-        </button>
-        <button type="button" className="secondary" ref={back} onClick={() => !busy && onCancel()}>
-          {t('back')}
-        </button>
-      </div>
-      <p role="status" className="muted">
-        {busy ? t('sending') : ''}
-      </p>
-    </dialog>
-  );
+  return <ConfirmDialog {...props} className="cf-dialog" cancelLabel={t('back')} busyText={t('sending')} />;
 }
