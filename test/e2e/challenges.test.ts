@@ -8,48 +8,19 @@
  * the decision, and the dashboard shows the figures after the decision beside the reported ones, with the right
  * numerators and denominators — and nothing extra where no decision applies. axe-core runs on every page.
  */
-import { mkdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHALLENGE_REASONS } from '../../src/domain/adjudication.ts';
 import { createAccount } from '../../src/services/accounts.ts';
 import { submitReport } from '../../src/services/reports.ts';
-import { catalogs, tabUntil, text, type Catalogs } from '../support/catalogs.ts';
-import { browserAvailable, launchBrowser, screenshot, SCREENSHOTS, seriousViolations, startServer, watchErrors, type TestServer } from '../support/browser.ts';
+import { catalogs, tabUntil, text, textHead } from '../support/catalogs.ts';
+import { browserAvailable, focusedField, launchBrowser, screenshot, screenshotOf, seriousViolations, startServer, watchErrors, type TestServer } from '../support/browser.ts';
 import { report, smallOrganization } from '../support/factories.ts';
 
 const MEMBER_PASSWORD = 'member of branch one password';
 const COMMISSION_PASSWORD = 'commission password long enough';
 const EVIDENCE = Buffer.from('%PDF-1.4\nminutes of the meeting of Branch 1, photographed at 18:55\n%%EOF\n');
-
-/** A picture of one part of a page (test-results/screenshots), to look at its layout. */
-async function shoot(page: Page, selector: string, name: string): Promise<void> {
-  mkdirSync(SCREENSHOTS, { recursive: true });
-  await page.locator(selector).first().screenshot({ path: join(SCREENSHOTS, `${name}.png`) });
-}
-
-/** The words of a catalog string before its first placeholder, as they stand in the catalog. */
-function head(c: Catalogs, path: string): string {
-  const [ns, ...keys] = path.split('.');
-  let v: unknown = c[ns!];
-  for (const k of keys) v = (v as Record<string, unknown>)[k];
-  if (typeof v !== 'string') throw new Error(`no string at ${path}`);
-  return v.split('{{')[0]!.trim();
-}
-
-/** The focused element's id and the texts of what describes it (its hint and its error). */
-async function focusedField(page: Page): Promise<{ id: string; invalid: string | null; described: string }> {
-  return page.evaluate(() => {
-    const e = document.activeElement as HTMLElement | null;
-    const ids = (e?.getAttribute('aria-describedby') ?? '').split(/\s+/).filter(Boolean);
-    return {
-      id: e?.id ?? '',
-      invalid: e?.getAttribute('aria-invalid') ?? null,
-      described: ids.map((i) => document.getElementById(i)?.textContent ?? '').join(' | '),
-    };
-  });
-}
 
 /** The two cells (as reported, after the decisions) of the comparison's row whose heading starts with `label`. */
 async function comparisonRow(page: Page, label: string): Promise<[string, string]> {
@@ -135,9 +106,9 @@ describe.runIf(browserAvailable)('challenges and the commission in a real browse
         await maria.getByRole('heading', { level: 3, name: t('form.title') }).waitFor();
         // The version challenged is the current one, with the window's end (72 hours after it was accepted).
         expect(await maria.getByLabel(t('form.version'), { exact: true }).inputValue()).toBe(t('form.versionValue', { version: 1 }));
-        await maria.getByText(head(c, 'challenges.form.deadline')).waitFor();
+        await maria.getByText(textHead(c, 'challenges.form.deadline')).waitFor();
         await audit(maria, 'unit page, challenge form');
-        await shoot(maria, '#challenges', `${lang}-challenge-form-phone`);
+        await screenshotOf(maria, '#challenges', `${lang}-challenge-form-phone`);
 
         // She goes through the form with the keyboard alone.
         await maria.locator('main h1').focus();
@@ -153,7 +124,7 @@ describe.runIf(browserAvailable)('challenges and the commission in a real browse
           if (r.method() === 'POST' && r.url().includes('/challenges')) sent.push(r.url());
         });
         await maria.locator('input[type=file]').setInputFiles({ name: 'scan.pdf', mimeType: 'application/pdf', buffer: Buffer.alloc(5 * 1024 * 1024 + 1, 0x25) });
-        await maria.getByText(head(c, 'challenges.errors.fileTooLarge')).waitFor();
+        await maria.getByText(textHead(c, 'challenges.errors.fileTooLarge')).waitFor();
         await expect.poll(async () => (await focusedField(maria)).invalid).toBe('true');
         expect((await focusedField(maria)).described).toContain(t('errors.fileTooLarge', { size: t('size.mib', { n: 5 }) }));
         await audit(maria, 'unit page, file too large');
@@ -179,7 +150,7 @@ describe.runIf(browserAvailable)('challenges and the commission in a real browse
         expect(await item.textContent()).toContain(t('state.open'));
         expect(await item.textContent()).toContain(t('filedAs.member'));
         await audit(maria, 'unit page, challenge filed');
-        await shoot(maria, '#challenges', `${lang}-challenge-filed-phone`);
+        await screenshotOf(maria, '#challenges', `${lang}-challenge-filed-phone`);
 
         // One challenge per person per version: a second one is refused, beside the version, which gets the focus.
         await maria.reload();
@@ -216,7 +187,7 @@ describe.runIf(browserAvailable)('challenges and the commission in a real browse
         const card = commission.locator('.ch-item', { hasText: t('commission.unitVersion', { unit: 'Branch 1', version: 1 }) });
         await card.waitFor();
         expect(await card.textContent()).toContain(challengeText);
-        expect(await card.textContent()).toContain(head(c, 'challenges.item.filedBy'));
+        expect(await card.textContent()).toContain(textHead(c, 'challenges.item.filedBy'));
         expect(await card.textContent()).toMatch(/session:[0-9a-f]+/);
         // The evidence, downloaded, is the file Maria attached.
         const [download] = await Promise.all([commission.waitForEvent('download'), card.getByRole('link', { name: t('item.download', { name: 'minutes.pdf' }) }).click()]);
@@ -231,7 +202,7 @@ describe.runIf(browserAvailable)('challenges and the commission in a real browse
         await card.getByLabel(t('decide.present'), { exact: true }).fill('15');
         const unity = card.getByLabel(t('decide.votesFor', { position: 'Unity' }), { exact: true });
         await unity.fill('25');
-        await shoot(commission, '.ch-item', `${lang}-commission-decide`);
+        await screenshotOf(commission, '.ch-item', `${lang}-commission-decide`);
         await card.getByRole('button', { name: t('decide.review') }).click();
         const dialog = commission.getByRole('dialog', { name: t('decide.confirmTitle', { unit: 'Branch 1', version: 1 }) });
         await dialog.waitFor();
@@ -247,7 +218,7 @@ describe.runIf(browserAvailable)('challenges and the commission in a real browse
         expect(refused.described).toContain('25 struck, but the report has 20 votes for it');
         expect(refused.id).toMatch(/struck_votes_q1_positions_cc$/);
         await audit(commission, 'commission, refused');
-        await shoot(commission, '.ch-question-counts', `${lang}-commission-refused`);
+        await screenshotOf(commission, '.ch-question-counts', `${lang}-commission-refused`);
 
         // 5. 15 present and 15 votes for Unity: confirmed, recorded, moved to the decided list.
         await unity.fill('15');
@@ -261,7 +232,7 @@ describe.runIf(browserAvailable)('challenges and the commission in a real browse
         await decidedItem.waitFor();
         expect(await decidedItem.textContent()).toContain(t('decision.strike-votes'));
         await audit(commission, 'commission, decided');
-        await shoot(commission, 'main', `${lang}-commission-decided`);
+        await screenshotOf(commission, 'main', `${lang}-commission-decided`);
 
         // 6. The unit's page shows the decision: its criterion, its reason, what it struck.
         await reader.reload();
@@ -273,7 +244,7 @@ describe.runIf(browserAvailable)('challenges and the commission in a real browse
         expect(decidedText).toContain(t('struck.present', { n: 15 }));
         expect(decidedText).toContain(t('struck.votes', { question: t('questionN', { n: 1 }), position: 'Unity', n: 15 }));
         await audit(reader, 'unit page, decided');
-        await shoot(reader, '#challenges', `${lang}-unit-decided`);
+        await screenshotOf(reader, '#challenges', `${lang}-unit-decided`);
 
         // 7. The dashboard: the figures after the decision beside the reported ones. b1 keeps 8 present of 40 (not
         // quorate), Unity 5, Opposition 2, 1 abstained; with b2, 14 present and 7 of 13 votes for Unity.
@@ -296,7 +267,7 @@ describe.runIf(browserAvailable)('challenges and the commission in a real browse
         // Question 2, on which no count moved (the reports did not vote on it), takes one line.
         expect(await compare.getByText(t('adjudicated.unchanged')).count()).toBe(1);
         await audit(reader, 'dashboard, adjudicated');
-        await shoot(reader, 'section[aria-labelledby=adjudicated-h]', `${lang}-dashboard-adjudicated`);
+        await screenshotOf(reader, 'section[aria-labelledby=adjudicated-h]', `${lang}-dashboard-adjudicated`);
         // The decision is linked: it leads to the unit's challenges.
         await compare.getByRole('link', { name: t('adjudicated.unitVersion', { unit: 'Branch 1', version: 1 }) }).click();
         await reader.waitForURL(/\/d\/d1\/u\/b1#challenges$/);
@@ -307,7 +278,7 @@ describe.runIf(browserAvailable)('challenges and the commission in a real browse
         await maria.locator('section[aria-labelledby=adjudicated-h]').waitFor();
         expect(await comparisonRow(maria, t('adjudicated.row.present'))).toEqual([expect.stringContaining(of(29, 50)), expect.stringContaining(of(14, 50))]);
         await audit(maria, 'district dashboard, adjudicated, phone');
-        await shoot(maria, 'section[aria-labelledby=adjudicated-h]', `${lang}-dashboard-adjudicated-phone`);
+        await screenshotOf(maria, 'section[aria-labelledby=adjudicated-h]', `${lang}-dashboard-adjudicated-phone`);
 
         // 8. Where no decision applies, nothing extra is shown.
         const answered = reader.waitForResponse((r) => r.url().includes('/adjudicated-tally?unit=r2'));

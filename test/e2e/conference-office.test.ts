@@ -9,46 +9,16 @@
  * English — a roll call (a second ballot refused beside the delegate), publishes the binding decision in two languages
  * after the confirm step, publishes an erratum, and sees the notices' counts. axe-core runs on every page.
  */
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAccount } from '../../src/services/accounts.ts';
 import { submitReport } from '../../src/services/reports.ts';
-import { catalogs, tabUntil, text, type Catalogs } from '../support/catalogs.ts';
-import { browserAvailable, launchBrowser, screenshot, SCREENSHOTS, seriousViolations, startServer, watchErrors, type TestServer } from '../support/browser.ts';
+import { catalogs, tabUntil, text, textHead } from '../support/catalogs.ts';
+import { browserAvailable, focusedField, launchBrowser, screenshot, screenshotOf, seriousViolations, startServer, watchErrors, type TestServer } from '../support/browser.ts';
 import { report, smallOrganization } from '../support/factories.ts';
 
 const OFFICE_PASSWORD = 'office password long enough';
 const COMMISSION_PASSWORD = 'commission password long enough';
-
-/** A picture of one part of a page (test-results/screenshots). */
-async function shoot(page: Page, selector: string, name: string): Promise<void> {
-  mkdirSync(SCREENSHOTS, { recursive: true });
-  await page.locator(selector).first().screenshot({ path: join(SCREENSHOTS, `${name}.png`) });
-}
-
-/** The words of a catalog string before its first placeholder, as they stand in the catalog. */
-function head(c: Catalogs, path: string): string {
-  const [ns, ...keys] = path.split('.');
-  let v: unknown = c[ns!];
-  for (const k of keys) v = (v as Record<string, unknown>)[k];
-  if (typeof v !== 'string') throw new Error(`no string at ${path}`);
-  return v.split('{{')[0]!.trim();
-}
-
-/** The focused element's id and the texts of what describes it (its hint and its error). */
-async function focusedField(page: Page): Promise<{ id: string; invalid: string | null; described: string }> {
-  return page.evaluate(() => {
-    const e = document.activeElement as HTMLElement | null;
-    const ids = (e?.getAttribute('aria-describedby') ?? '').split(/\s+/).filter(Boolean);
-    return {
-      id: e?.id ?? '',
-      invalid: e?.getAttribute('aria-invalid') ?? null,
-      described: ids.map((i) => document.getElementById(i)?.textContent ?? '').join(' | '),
-    };
-  });
-}
 
 const signIn = async (page: Page, base: string, email: string, password: string) => {
   await page.goto(`${base}/`);
@@ -141,7 +111,7 @@ describe.runIf(browserAvailable)('the conference in the office pages, in a real 
           expect(f.invalid).toBe('true');
           expect(f.described).toContain(t('refusal.field'));
           await audit(office, 'setup, depth refused');
-          await shoot(office, 'form.cf-form', `${lang}-conference-define-refused`);
+          await screenshotOf(office, 'form.cf-form', `${lang}-conference-define-refused`);
           await office.getByLabel(t('define.depth'), { exact: true }).fill('1');
         } else {
           // Hare with 3 seats and at least 2 per unit: the two regions need 4.
@@ -161,7 +131,7 @@ describe.runIf(browserAvailable)('the conference in the office pages, in a real 
           expect(f.described).toContain(t('refusal.field'));
           expect(f.described).toContain('seats (3) is less than the minimums require');
           await audit(office, 'setup, seats refused');
-          await shoot(office, 'form.cf-form', `${lang}-conference-define-refused`);
+          await screenshotOf(office, 'form.cf-form', `${lang}-conference-define-refused`);
           await office.getByLabel(t('define.seats'), { exact: true }).fill('6');
         }
         await office.getByRole('button', { name: t('define.save') }).click();
@@ -171,7 +141,7 @@ describe.runIf(browserAvailable)('the conference in the office pages, in a real 
         // 3. Apportion: the table sums to the seats, with exact quotas; the result is said in the live region.
         await office.getByRole('button', { name: t('apportion.submit') }).click();
         await office.locator('table.cf-seats').waitFor();
-        await expect.poll(() => status(office).textContent()).toContain(head(c, 'conference-office.apportion.done'));
+        await expect.poll(() => status(office).textContent()).toContain(textHead(c, 'conference-office.apportion.done'));
         const deciding = await seatCounts(office, 'deciding', 0);
         expect(deciding.total).toBe(6);
         expect(deciding.cells.reduce((a, b) => a + b, 0)).toBe(6);
@@ -186,7 +156,7 @@ describe.runIf(browserAvailable)('the conference in the office pages, in a real 
         expect(firstRow).toContain('234/79');
         expect(firstRow).toMatch(/2[.,]9620/);
         await audit(office, 'setup, apportioned');
-        await shoot(office, 'section[aria-labelledby=cf-seats-h]', `${lang}-conference-seat-table`);
+        await screenshotOf(office, 'section[aria-labelledby=cf-seats-h]', `${lang}-conference-seat-table`);
         if (full) {
           // Again: a reason is asked for.
           await office.getByRole('button', { name: t('apportion.again') }).click();
@@ -228,7 +198,7 @@ describe.runIf(browserAvailable)('the conference in the office pages, in a real 
         await expect.poll(async () => (await focusedField(office)).described).toContain(noSeat);
         expect((await focusedField(office)).described).toContain('no seat is left');
         await audit(office, 'delegates, no seat left');
-        await shoot(office, 'section[aria-labelledby=cf-record-h]', `${lang}-conference-no-seat`);
+        await screenshotOf(office, 'section[aria-labelledby=cf-record-h]', `${lang}-conference-no-seat`);
         const mandates = office.locator('.cf-delegate');
         await expect.poll(() => mandates.count()).toBe(5);
         expect(await office.locator('.cf-delegate', { hasText: 'Member 1 (m1)' }).textContent()).toContain(t('delegateState.pending'));
@@ -259,7 +229,7 @@ describe.runIf(browserAvailable)('the conference in the office pages, in a real 
         await m3.getByRole('button', { name: `${t('delegates.reject')} — Member 3` }).click();
         await expect.poll(async () => (await focusedField(commission)).described).toContain(t('errors.rejectReason'));
         await audit(commission, 'credentials, reason needed');
-        await shoot(commission, '.cf-delegate:has-text("Member 3")', `${lang}-conference-reject-reason-phone`);
+        await screenshotOf(commission, '.cf-delegate:has-text("Member 3")', `${lang}-conference-reject-reason-phone`);
         const why = lang === 'ru' ? 'Протокол собрания не подписан.' : 'The minutes of the meeting are not signed.';
         await m3.getByLabel(t('delegates.decisionReason'), { exact: true }).fill(why);
         await m3.getByRole('button', { name: `${t('delegates.reject')} — Member 3` }).click();
@@ -269,7 +239,7 @@ describe.runIf(browserAvailable)('the conference in the office pages, in a real 
         expect(await rejected.textContent()).toContain(why);
         expect(await card('Member 1').textContent()).toContain(t('delegateState.confirmed'));
         await audit(commission, 'credentials, decided');
-        await shoot(commission, 'main', `${lang}-conference-credentials-decided-phone`);
+        await screenshotOf(commission, 'main', `${lang}-conference-credentials-decided-phone`);
 
         // 6. The office opens the session, after the confirm.
         await office.getByRole('link', { name: t('pages.setup') }).click();
@@ -301,7 +271,7 @@ describe.runIf(browserAvailable)('the conference in the office pages, in a real 
         await m1.waitFor();
         // An amendment moved from the floor, recorded in a confirmed delegate's name: without one chosen, said beside the box.
         const amendment = lang === 'ru' ? 'Поправка о единстве' : 'Amendment on unity';
-        await m1.locator('summary', { hasText: head(c, 'conference-office.motions.amendSummary') }).click();
+        await m1.locator('summary', { hasText: textHead(c, 'conference-office.motions.amendSummary') }).click();
         await m1.getByLabel(t('motions.amendTitle'), { exact: true }).fill(amendment);
         await m1.getByLabel(t('motions.amendText'), { exact: true }).fill(lang === 'ru' ? 'Добавить: «и групповщину».' : 'Add: "and cliques".');
         await m1.getByRole('button', { name: t('motions.amend') }).click();
@@ -322,7 +292,7 @@ describe.runIf(browserAvailable)('the conference in the office pages, in a real 
         await expect.poll(async () => (await focusedField(office)).id).toMatch(/-for$/);
         expect((await focusedField(office)).invalid).toBe('true');
         await audit(office, 'motions, over-count');
-        await shoot(office, '.cf-motion', `${lang}-conference-over-count`);
+        await screenshotOf(office, '.cf-motion', `${lang}-conference-over-count`);
         await m1.getByLabel(t('votes.for'), { exact: true }).fill('2');
         await m1.getByRole('button', { name: t('votes.recordCount') }).click();
         await expect.poll(() => status(office).textContent()).toBe(t('votes.result.adopted', { title: unity }));
@@ -353,7 +323,7 @@ describe.runIf(browserAvailable)('the conference in the office pages, in a real 
           await expect.poll(async () => (await focusedField(office)).id).toMatch(/-delegateId$/);
           expect((await focusedField(office)).described).toContain(t('votes.alreadyVoted', { name: 'Member 1 (m1)' }));
           await audit(office, 'motions, second ballot');
-          await shoot(office, '.cf-rollcall', `${lang}-conference-second-ballot`);
+          await screenshotOf(office, '.cf-rollcall', `${lang}-conference-second-ballot`);
           await ballot('m2', 'for');
           await expect.poll(() => status(office).textContent()).toContain('Member 2');
           await ballot('m83', 'against');
@@ -370,7 +340,7 @@ describe.runIf(browserAvailable)('the conference in the office pages, in a real 
           await expect.poll(() => status(office).textContent()).toBe(t('votes.result.adopted', { title: nep }));
         }
         await audit(office, 'motions, voted');
-        await shoot(office, 'main', `${lang}-conference-motions`);
+        await screenshotOf(office, 'main', `${lang}-conference-motions`);
 
         // 8. The binding decision, in two languages, after the confirm step.
         const other = lang === 'en' ? 'ru' : 'en';

@@ -78,6 +78,25 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   return path;
 }
 
+/** A screenshot of the first element matching `selector` (test-results/screenshots/NAME.png). */
+export async function screenshotOf(page: Page, selector: string, name: string): Promise<void> {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.locator(selector).first().screenshot({ path: join(SCREENSHOTS, `${name}.png`) });
+}
+
+/** The focused element's id and the texts of what describes it (its hint and its error). */
+export async function focusedField(page: Page): Promise<{ id: string; invalid: string | null; described: string }> {
+  return page.evaluate(() => {
+    const e = document.activeElement as HTMLElement | null;
+    const ids = (e?.getAttribute('aria-describedby') ?? '').split(/\s+/).filter(Boolean);
+    return {
+      id: e?.id ?? '',
+      invalid: e?.getAttribute('aria-invalid') ?? null,
+      described: ids.map((i) => document.getElementById(i)?.textContent ?? '').join(' | '),
+    };
+  });
+}
+
 /** Fails the test on any uncaught page error or console error (except failed resource loads the test provokes). */
 export function watchErrors(page: Page): string[] {
   const errors: string[] = [];

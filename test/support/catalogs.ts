@@ -37,3 +37,12 @@ export async function tabUntil(page: Page, label: string, most = 25): Promise<vo
   }
   throw new Error(`Tab never reached the field '${label}'`);
 }
+
+/** The words of a catalog string before its first placeholder, as they stand in the catalog. */
+export function textHead(c: Catalogs, path: string): string {
+  const [ns, ...keys] = path.split('.');
+  let v: unknown = c[ns!];
+  for (const k of keys) v = (v as Record<string, unknown>)[k];
+  if (typeof v !== 'string') throw new Error(`no string at ${path}`);
+  return v.split('{{')[0]!.trim();
+}
