@@ -76,6 +76,9 @@ export function workerEntryPool(workers: number): EntryPool {
     addKeys(keys) {
       for (const t of threads) t.worker.postMessage({ kind: 'keys', keys });
     },
+    setContext(context) {
+      for (const t of threads) t.worker.postMessage({ kind: 'context', context });
+    },
     async close() {
       await Promise.all(threads.map((t) => t.close()));
     },

@@ -61,7 +61,7 @@ export function deriveOutcome(report: Pick<ReportInput, 'present' | 'votes'>, ro
  * The rules a report's counts must meet, given the discussion and the unit's frozen roll. Types and ranges are the
  * boundary schema's job (src/schemas/report.ts); these are the rules that need the discussion.
  */
-export function checkReportCounts(report: ReportInput, roll: number, discussion: DiscussionDefinition): void {
+export function checkReportCounts(report: Pick<ReportInput, 'unitId' | 'present' | 'votes'>, roll: number, discussion: DiscussionDefinition): void {
   if (roll < 1) {
     throw new DomainError('invalid_input', `unit '${report.unitId}' has no voting members on the frozen roll, so it may not report`, {
       field: 'unitId',
@@ -95,4 +95,38 @@ export function checkReportCounts(report: ReportInput, roll: number, discussion:
       );
     }
   }
+}
+
+/**
+ * Whether a report's counts meet `checkReportCounts`'s rules, for many reports of one discussion (the verifier's walk
+ * over a log): the questions and their positions are looked up once, and nothing is built for a report within them.
+ */
+export function reportCountsWithin(discussion: DiscussionDefinition): (report: Pick<ReportInput, 'present' | 'votes'>, roll: number) => boolean {
+  const positionsOf = new Map(discussion.questions.map((q) => [q.id, new Set(q.positions.map((p) => p.id))]));
+  return (report, roll) => {
+    if (roll < 1 || report.present > roll) return false;
+    for (const questionId of Object.keys(report.votes)) {
+      const known = positionsOf.get(questionId);
+      if (!known) return false;
+      const v = report.votes[questionId]!;
+      let cast = 0;
+      for (const positionId of Object.keys(v.positions)) {
+        if (!known.has(positionId)) return false;
+        cast += v.positions[positionId]!;
+      }
+      if (cast + v.abstain > report.present) return false;
+    }
+    return true;
+  };
+}
+
+/**
+ * `checkReportCounts` the quick way for many reports of one discussion (`reportCountsWithin`); a report outside the
+ * rules is handed to `checkReportCounts` itself, so it is refused with the very same error.
+ */
+export function reportCountsChecker(discussion: DiscussionDefinition): (report: Pick<ReportInput, 'unitId' | 'present' | 'votes'>, roll: number) => void {
+  const within = reportCountsWithin(discussion);
+  return (report, roll) => {
+    if (!within(report, roll)) checkReportCounts(report, roll, discussion);
+  };
 }

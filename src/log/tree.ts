@@ -7,20 +7,33 @@
  * The published tiles (./tiles.ts) are slices of this structure: the level-L tile N holds the hashes at height 8L,
  * indexes N·256 … N·256 + width − 1.
  */
-import { emptyRoot, HASH_SIZE, nodeHash, splitPoint, consistencyProof, inclusionProof, type Hash } from './merkle.ts';
+import { emptyRoot, HASH_SIZE, nodeHash, nodeHashInto, splitPoint, consistencyProof, inclusionProof, type Hash } from './merkle.ts';
 import { TILE_HEIGHT, TILE_WIDTH, tileWidth } from './tiles.ts';
 
 class HashArray {
-  private buf = Buffer.alloc(HASH_SIZE * 1024);
+  buf = Buffer.alloc(HASH_SIZE * 1024);
   length = 0;
 
-  push(h: Uint8Array): void {
+  /** Room for one more hash. */
+  private grow(): void {
     if ((this.length + 1) * HASH_SIZE > this.buf.length) {
       const bigger = Buffer.alloc(this.buf.length * 2);
       this.buf.copy(bigger, 0, 0, this.length * HASH_SIZE);
       this.buf = bigger;
     }
-    this.buf.set(h, this.length * HASH_SIZE);
+  }
+
+  /** Appends the hash at `from[offset…offset + 32)`. */
+  push(from: Uint8Array, offset = 0): void {
+    this.grow();
+    this.buf.set(from.subarray(offset, offset + HASH_SIZE), this.length * HASH_SIZE);
+    this.length++;
+  }
+
+  /** Appends the node hash of `level`'s hashes `left` and `left + 1`, computed in place. */
+  pushParentOf(level: HashArray, left: number): void {
+    this.grow();
+    nodeHashInto(level.buf, left * HASH_SIZE, this.buf, this.length * HASH_SIZE);
     this.length++;
   }
 
@@ -47,12 +60,23 @@ export class MerkleTree {
   append(leafHash: Hash): void {
     if (leafHash.length !== HASH_SIZE) throw new RangeError(`a leaf hash has ${HASH_SIZE} bytes`);
     this.levels[0]!.push(leafHash);
-    // Every complete subtree the new leaf closes gets its hash one level up.
+    this.closeSubtrees();
+  }
+
+  /** Appends the leaf hashes given end to end (`append` for each; the verifier's path, a bundle at a time). */
+  appendAll(leafHashes: Uint8Array): void {
+    if (leafHashes.length % HASH_SIZE !== 0) throw new RangeError(`leaf hashes have ${HASH_SIZE} bytes each`);
+    for (let at = 0; at < leafHashes.length; at += HASH_SIZE) {
+      this.levels[0]!.push(leafHashes, at);
+      this.closeSubtrees();
+    }
+  }
+
+  /** Every complete subtree the newest leaf closes gets its hash one level up. */
+  private closeSubtrees(): void {
     let index = this.size - 1;
     for (let k = 0; index % 2 === 1; k++, index = (index - 1) / 2) {
-      const level = this.levels[k]!;
-      const up = (this.levels[k + 1] ??= new HashArray());
-      up.push(nodeHash(level.get(index - 1), level.get(index)));
+      (this.levels[k + 1] ??= new HashArray()).pushParentOf(this.levels[k]!, index - 1);
     }
   }
 

@@ -3,7 +3,9 @@
 // - entry bundles: { kind: 'bundle', id, bytes, first, width } → { id, check }, `check` being checkBundle's answer
 //   (src/log/verify.ts: decoded, leaf-hashed, parsed, report signatures verified with the keys known). The TypeScript
 //   is loaded through tsx's ESM loader, registered here (a worker does not inherit the main thread's loader), on the
-//   first bundle. { kind: 'keys', keys: [[keyId, base64 public key], …] } adds keys the other threads found.
+//   first bundle. { kind: 'keys', keys: [[keyId, base64 public key], …] } adds keys the other threads found;
+//   { kind: 'context', context } (a DigestContext: entry 0 and the roll) makes later bundles digest their reports
+//   (src/log/report-digest.ts).
 // - signature batches: { id, items: [{ index, statement, signature, key }] } → { id, bad: [index, …] }, `key` the
 //   base64 of the signer's 32-byte Ed25519 public key (already checked for small order and canonical encoding by the
 //   main thread when the key entry was read). Plain node:crypto, no loader. One KeyObject per key for the worker's life.
@@ -42,7 +44,8 @@ function loadEntryChecks() {
     const { register } = await import('tsx/esm/api');
     register();
     const verifyModule = await import('./verify.ts');
-    return { checkBundle: verifyModule.checkBundle, ring: new verifyModule.KeyRing() };
+    const digestModule = await import('./report-digest.ts');
+    return { checkBundle: verifyModule.checkBundle, ring: new verifyModule.KeyRing(), ReportDigester: digestModule.ReportDigester, digester: undefined };
   })();
   return entryChecks;
 }
@@ -52,15 +55,20 @@ if (parentPort && workerData?.plenumVerify) {
   let queue = Promise.resolve();
   if (workerData.entries) void loadEntryChecks();
   parentPort.on('message', (m) => {
-    if (m.kind === 'bundle' || m.kind === 'keys') {
+    if (m.kind === 'bundle' || m.kind === 'keys' || m.kind === 'context') {
       queue = queue.then(async () => {
-        const { checkBundle, ring } = await loadEntryChecks();
+        const checks = await loadEntryChecks();
         if (m.kind === 'keys') {
-          for (const [id, key] of m.keys) ring.learn(id, key);
+          for (const [id, key] of m.keys) checks.ring.learn(id, key);
           return;
         }
-        const check = checkBundle(m.bytes, m.first, m.width, ring);
-        parentPort.postMessage({ id: m.id, check }, check.ok ? [check.leaves.buffer, check.verdicts.buffer] : []);
+        if (m.kind === 'context') {
+          checks.digester = new checks.ReportDigester(m.context);
+          return;
+        }
+        const check = checks.checkBundle(m.bytes, m.first, m.width, checks.ring, checks.digester);
+        const transfer = check.ok ? [check.leaves.buffer, check.verdicts.buffer, ...(check.rows ? [check.rows.buffer] : [])] : [];
+        parentPort.postMessage({ id: m.id, check }, transfer);
       });
       queue.catch((e) => {
         throw e;

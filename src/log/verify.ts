@@ -24,7 +24,7 @@
 import { verify as verifySignature, createPublicKey, type KeyObject } from 'node:crypto';
 import { isSmallUnitWithheld, type DiscussionDefinition } from '../domain/discussion.ts';
 import { isDomainError } from '../domain/errors.ts';
-import { checkReportCounts, deriveOutcome } from '../domain/report.ts';
+import { deriveOutcome, reportCountsChecker } from '../domain/report.ts';
 import { addInto, contributionOf, recount, type CountedReport, type TallyCounts } from '../domain/tally.ts';
 import type { z } from 'zod';
 import { PublishedTallies } from '../schemas/tally.ts';
@@ -38,6 +38,7 @@ import { checkEd25519PublicKey, hex8, parseVerifierKey, type Verifier } from './
 import { REPORT_STATEMENT_CONTEXT, reportStatementBytes, signingKeyId } from './signing.ts';
 import { entryBundlePath, decodeBundle, textPath, TILE_WIDTH, tileCoords, VerifiedTiles, type TileCoord } from './tiles.ts';
 import { MerkleTree } from './tree.ts';
+import { definitionOf, ReportDigester, type DigestContext } from './report-digest.ts';
 
 // ---- what verification reads, and what it answers ----
 
@@ -80,6 +81,8 @@ export interface EntryPool {
   check(bytes: Uint8Array, first: number, width: number): Promise<BundleCheck>;
   /** Keys (id → base64 public key) named by key entries elsewhere in the log, for the threads' signature checks. */
   addKeys(keys: ReadonlyArray<readonly [string, string]>): void;
+  /** Entry 0 and the roll, once the walk has them: bundles checked after this digest their reports. */
+  setContext?(context: DigestContext): void;
   close(): Promise<void>;
 }
 
@@ -89,11 +92,23 @@ export interface EntryPool {
  * message it was refused with; the verdicts on the reports checked against the key their keyId names, compactly (one
  * per bundle, not one object per report): `verdicts[k]` is 0 where entry k was not checked, +(j + 1) where it
  * verified with the base64 public key `verdictKeys[j]`, −(j + 1) where it did not — the walk later accepts a verdict
- * only if that key is the one valid at the position; `keys` [keyId, public key] of the bundle's key entries. */
+ * only if that key is the one valid at the position; `keys` [keyId, public key] of the bundle's key entries. Given a
+ * digester (once the walk has the roll), a report whose own rules hold and whose key was known comes as a row. */
 export type BundleCheck =
   | { ok: false; malformed: string }
   | { ok: false; count: number }
-  | { ok: true; leaves: Uint8Array; entries: Array<Entry | string>; verdicts: Int32Array; verdictKeys: string[]; keys: Array<[string, string]> };
+  | {
+      ok: true;
+      leaves: Uint8Array;
+      /** null where the report was digested: its row is in `rows` (src/log/report-digest.ts), its key id in `rowKeys`. */
+      entries: Array<Entry | string | null>;
+      verdicts: Int32Array;
+      verdictKeys: string[];
+      keys: Array<[string, string]>;
+      /** The digested reports' rows, entry k's at k × the digester's width (null: none digested). */
+      rows: Float64Array | null;
+      rowKeys: string[];
+    };
 
 /** A verdict of the entry checks: the public key a report's signature was checked with, and whether it verified. */
 export interface Verdict {
@@ -106,6 +121,12 @@ export class BundleVerdicts {
   private readonly bundles: Array<{ verdicts: Int32Array; keys: string[] } | undefined> = [];
   add(bundle: number, verdicts: Int32Array, keys: string[]): void {
     this.bundles[bundle] = { verdicts, keys };
+  }
+  /** 1 if report `index` verified with `key`, −1 if it did not, 0 if it was not checked with that key. */
+  with(index: number, key: string): number {
+    const b = this.bundles[Math.floor(index / TILE_WIDTH)];
+    const v = b?.verdicts[index % TILE_WIDTH] ?? 0;
+    return v !== 0 && b!.keys[Math.abs(v) - 1] === key ? Math.sign(v) : 0;
   }
   get(index: number): Verdict | undefined {
     const b = this.bundles[Math.floor(index / TILE_WIDTH)];
@@ -163,7 +184,7 @@ const SIGNATURE_MEMBER = Buffer.from(',"signature":"');
  * parses every entry, and verifies each report's signature with the key its keyId names in `ring` (learning the keys of
  * the bundle's own key entries first come, first kept). Pure apart from the crypto; runs in a worker or in this thread.
  */
-export function checkBundle(bytes: Uint8Array, first: number, width: number, ring: KeyRing): BundleCheck {
+export function checkBundle(bytes: Uint8Array, first: number, width: number, ring: KeyRing, digester?: ReportDigester): BundleCheck {
   let decoded: Uint8Array[];
   try {
     decoded = decodeBundle(bytes);
@@ -171,11 +192,13 @@ export function checkBundle(bytes: Uint8Array, first: number, width: number, rin
     return { ok: false, malformed: (e as Error).message };
   }
   if (decoded.length !== width) return { ok: false, count: decoded.length };
-  const leaves = new Uint8Array(width * HASH_SIZE);
-  const entries: Array<Entry | string> = [];
+  const leaves = Buffer.alloc(width * HASH_SIZE);
+  const entries: Array<Entry | string | null> = [];
   const verdicts = new Int32Array(width);
   const verdictKeys: string[] = [];
   const keys: Array<[string, string]> = [];
+  const rows = digester?.usable ? new Float64Array(width * digester.width) : null;
+  const rowKeys: string[] = [];
   const pending: Array<{ k: number; statement: Uint8Array; key: KeyObject; signature: Buffer }> = [];
   decoded.forEach((bytes, k) => {
     leafHashInto(bytes, leaves, k * HASH_SIZE);
@@ -186,19 +209,26 @@ export function checkBundle(bytes: Uint8Array, first: number, width: number, rin
       entries.push((err as Error).message);
       return;
     }
-    entries.push(e);
     if (e.type === 'key' && e.action !== 'revoke') {
       keys.push([e.keyId, e.publicKey]);
       ring.learn(e.keyId, e.publicKey);
     } else if (e.type === 'report') {
       const known = ring.get(e.keyId);
-      if (!known) return;
+      if (!known) return void entries.push(e);
       let j = verdictKeys.indexOf(known.text);
       if (j < 0) j = verdictKeys.push(known.text) - 1;
       verdicts[k] = -(j + 1);
       const signature = Buffer.from(e.signature, 'base64');
       if (known.key !== null && signature.length === 64) pending.push({ k, statement: statementFromEntryBytes(bytes, e), key: known.key, signature });
+      if (rows) {
+        const seen = rowKeys.indexOf(e.keyId);
+        if (digester!.digest(e, first + k, seen < 0 ? rowKeys.length : seen, rows, k * digester!.width)) {
+          if (seen < 0) rowKeys.push(e.keyId);
+          return void entries.push(null);
+        }
+      }
     }
+    entries.push(e);
   });
   // The signatures last, in one tight loop: interleaved with the parsing they cost a fifth more (the parser evicts
   // what the curve arithmetic keeps in cache).
@@ -211,7 +241,7 @@ export function checkBundle(bytes: Uint8Array, first: number, width: number, rin
     }
     if (ok) verdicts[p.k] = -verdicts[p.k]!;
   }
-  return { ok: true, leaves, entries, verdicts, verdictKeys, keys };
+  return { ok: true, leaves, entries, verdicts, verdictKeys, keys, rows, rowKeys };
 }
 
 export type ProgressBar = { update: (done: number, total: number) => void; stop: () => void };
@@ -319,22 +349,6 @@ export const checkSignaturesHere: SignatureChecker = async (jobs, progress) => {
   progress(jobs.length);
   return bad;
 };
-
-/** The discussion as the domain rules read it, from entry 0 (titles and texts are not in the log, and not needed). */
-function definitionOf(e: DiscussionEntry): DiscussionDefinition {
-  return {
-    id: e.discussionId,
-    title: '',
-    reportingClosesAt: e.reportingClosesAt,
-    rules: {
-      quorum: Number(e.rules.quorum),
-      majority: e.rules.majority,
-      publicMinUnitSize: e.rules.publicMinUnitSize,
-      ...(e.rules.witnesses.required > 0 ? { witnesses: e.rules.witnesses } : {}),
-    },
-    questions: e.questions.map((q) => ({ id: q.id, text: '', positions: q.positions.map((p) => ({ id: p, title: '' })) })),
-  };
-}
 
 /** Leaves of an object as path → value ("q1.votes.cc" → 120); arrays do not occur in tallies. */
 function flatten(value: unknown, prefix = '', out = new Map<string, unknown>()): Map<string, unknown> {
@@ -500,6 +514,8 @@ export async function verifyRecord(opts: VerifyOptions): Promise<VerifyReport> {
   const workerVerdicts = new BundleVerdicts();
   const walker = logWalker(size, logSize ?? size, (k, m) => void walkProblems.push([k, m]), workerVerdicts);
   let grown: MerkleTree | undefined = new MerkleTree();
+  /** This thread's, for the bundles it checks when there is no pool. */
+  let digester: ReportDigester | undefined;
   let entry0: Entry | undefined;
   /** The first entry that could not be read or parsed (size: none). */
   let firstUnreadable = size;
@@ -523,10 +539,12 @@ export async function verifyRecord(opts: VerifyOptions): Promise<VerifyReport> {
       }
       figures.entries += width;
       workerVerdicts.add(i, c.verdicts, c.verdictKeys);
-      c.entries.forEach((e, k) => {
+      grown?.appendAll(c.leaves);
+      for (let k = 0; k < width; k++) {
         const index = i * TILE_WIDTH + k;
-        grown?.append(c.leaves.subarray(k * HASH_SIZE, (k + 1) * HASH_SIZE));
-        if (typeof e === 'string') {
+        const e = c.entries[k]!;
+        if (e === null) walker.feedRow(index, c.rows!, k, c.rowKeys);
+        else if (typeof e === 'string') {
           parseProblems.push(`entry ${index}: ${e}`);
           firstUnreadable = Math.min(firstUnreadable, index);
           walker.feed(index, undefined);
@@ -534,7 +552,12 @@ export async function verifyRecord(opts: VerifyOptions): Promise<VerifyReport> {
           if (index === 0) entry0 = e;
           walker.feed(index, e);
         }
-      });
+      }
+    }
+    // Once the walk has entry 0 and the roll, the entry checks digest the reports after it (src/log/report-digest.ts).
+    if (!digester && walker.context) {
+      digester = new ReportDigester(walker.context);
+      pool?.setContext?.(walker.context);
     }
   };
   // Bundle 0 first (it holds the office key, which signs most reports), the rest once its keys are known.
@@ -544,7 +567,7 @@ export async function verifyRecord(opts: VerifyOptions): Promise<VerifyReport> {
     const width = Math.min(TILE_WIDTH, size - i * TILE_WIDTH);
     if (bytes) {
       if (i > 0) await firstDone;
-      const c = pool ? await pool.check(bytes, i * TILE_WIDTH, width) : checkBundle(bytes, i * TILE_WIDTH, width, ring);
+      const c = pool ? await pool.check(bytes, i * TILE_WIDTH, width) : checkBundle(bytes, i * TILE_WIDTH, width, ring, digester);
       learnKeys(c);
       checks[i] = c;
     } else checks[i] = null;
@@ -648,10 +671,14 @@ export async function verifyRecord(opts: VerifyOptions): Promise<VerifyReport> {
   const signing = progress('signatures');
   try {
     const check = opts.checkSignatures ?? checkSignaturesHere;
+    if (walk.recheckKeys.size) {
+      for (const { index, entry } of await readReportsAgain(read, size, walk.reportFlags, REPORT_RECHECK, tree, problem, 'to check its signature')) {
+        walk.jobs.push({ index, statement: reportStatementBytes(entry), signature: new Uint8Array(Buffer.from(entry.signature, 'base64')), publicKey: walk.recheckKeys.get(index)! });
+      }
+    }
     const bad = new Set(walk.jobs.length ? await check(walk.jobs, (done) => signing.update(done, walk.jobs.length)) : []);
-    figures.signaturesChecked = walk.signed.length;
-    for (const index of walk.signed) {
-      if (!bad.has(index) && !walk.badSignatures.has(index)) continue;
+    figures.signaturesChecked = walk.signed;
+    for (const index of [...new Set([...bad, ...walk.badSignatures])].sort((a, b) => a - b)) {
       const r = walk.signatureOf.get(index)!;
       problem('signature', `entry ${index}: the signature of unit ${r.unitId}'s report version ${r.version} by key ${r.keyId} does not verify`);
     }
@@ -676,7 +703,7 @@ export async function verifyRecord(opts: VerifyOptions): Promise<VerifyReport> {
     else if (below <= size) {
       const recompute = progress('recomputing');
       try {
-        figures.tallyFieldsCompared = compareTallies(published, walk.definition, walk.roll, walk.current, problem, recompute.update);
+        figures.tallyFieldsCompared = compareTallies(published, walk.definition, walk.roll, walk.currentOf, problem, recompute.update);
       } finally {
         recompute.stop();
       }
@@ -843,6 +870,8 @@ function checkConsistency(
 
 const REPORT_COUNTED = 1;
 const REPORT_OFFICE_SIGNED = 2;
+/** A digested report whose signature was checked with another key than the one valid at its position: read again. */
+const REPORT_RECHECK = 4;
 
 /** A report version with its index and whether the office's key signed it (decisions and seat tables). */
 type HistoryEntry = { index: number; entry: ReportEntry; officeSigned: boolean };
@@ -850,20 +879,23 @@ type HistoryEntry = { index: number; entry: ReportEntry; officeSigned: boolean }
 interface Walk {
   definition: DiscussionDefinition | undefined;
   roll: Map<string, UnitOnRoll> | undefined;
-  /** Each unit's current report among entries 0 … logSize − 1, and whether the office's key signed it. */
-  current: Map<string, { entry: ReportEntry; officeSigned: boolean }>;
+  /** Each unit's current report among entries 0 … logSize − 1: its counts, and whether the office's key signed it. */
+  currentOf(unitId: string): { present: number; votes: ReportEntry['votes']; officeSigned: boolean } | undefined;
   /** The signatures still to check. */
   jobs: SignatureJob[];
-  /** Every report whose key was valid at its position, in index order; those the entry checks found bad. */
-  signed: number[];
+  /** How many reports were signed by a key valid at their position; those of them the entry checks found bad. */
+  signed: number;
   badSignatures: Set<number>;
   /** Whose signature it is, for the reports whose signature is still to check or was found bad (the message). */
   signatureOf: Map<number, { unitId: string; version: number; keyId: string }>;
+  /** The key valid at the position of each REPORT_RECHECK report (its entry is read again for the job). */
+  recheckKeys: Map<number, Uint8Array>;
   reports: number;
   keys: number;
   /**
    * By log index: REPORT_COUNTED for a report of a unit on the roll, with REPORT_OFFICE_SIGNED if the office's key
-   * signed it. The entries themselves are not kept; `reportHistory` reads them again when a decision needs them.
+   * signed it, and REPORT_RECHECK. The entries themselves are not kept; `reportHistory` reads them again when a
+   * decision needs them.
    */
   reportFlags: Uint8Array;
   /** Every adjudication with its index, in index order. */
@@ -881,6 +913,10 @@ interface Walk {
  */
 interface LogWalker {
   feed(i: number, e: Entry | undefined): void;
+  /** A digested report (src/log/report-digest.ts): row number `row` of `rows`, with the bundle's key ids. */
+  feedRow(i: number, rows: Float64Array, row: number, keyIds: readonly string[]): void;
+  /** Entry 0 and the roll, once the roll is complete: what the entry threads digest reports with. */
+  readonly context: DigestContext | undefined;
   end(): Walk;
 }
 
@@ -888,15 +924,35 @@ function logWalker(
   size: number,
   logSize: number,
   problem: (k: ProblemKind, m: string) => void,
-  verdicts: { get(index: number): Verdict | undefined } = new BundleVerdicts(),
+  verdicts: Pick<BundleVerdicts, 'with'> = new BundleVerdicts(),
 ): LogWalker {
-  const walk: Walk = { definition: undefined, roll: undefined, current: new Map(), jobs: [], signed: [], badSignatures: new Set(), signatureOf: new Map(), reports: 0, keys: 0, reportFlags: new Uint8Array(size), adjudications: [], decisions: [], apportionments: [] };
+  // Each unit's current report, by its place in the roll: a row (CURRENT_ROW, in `currentRows`) or an entry
+  // (CURRENT_ENTRY, in `currentEntries`), with CURRENT_OFFICE if the office's key signed it.
+  const CURRENT_ROW = 1;
+  const CURRENT_ENTRY = 2;
+  const CURRENT_OFFICE = 4;
+  let currentState = new Uint8Array(0);
+  let currentRows = new Float64Array(0);
+  const currentEntries = new Map<string, ReportEntry>();
+  let unitIndex = new Map<string, number>();
+  let context: DigestContext | undefined;
+  let digester: ReportDigester | undefined;
+  const currentOf: Walk['currentOf'] = (unitId) => {
+    const u = unitIndex.get(unitId);
+    const state = u === undefined ? 0 : currentState[u]!;
+    const officeSigned = (state & CURRENT_OFFICE) !== 0;
+    if (state & CURRENT_ROW) return { ...digester!.counts(currentRows, u! * digester!.width), officeSigned };
+    const e = state & CURRENT_ENTRY ? currentEntries.get(unitId)! : undefined;
+    return e && { present: e.present, votes: e.votes, officeSigned };
+  };
+  const walk: Walk = { definition: undefined, roll: undefined, currentOf, jobs: [], signed: 0, badSignatures: new Set(), signatureOf: new Map(), recheckKeys: new Map(), reports: 0, keys: 0, reportFlags: new Uint8Array(size), adjudications: [], decisions: [], apportionments: [] };
   const bad = (i: number, m: string) => problem('structure', `entry ${i}: ${m}`);
   // Set from entry 0; `dead` when it is not a readable discussion entry (nothing after it can be judged).
   let dead = false;
   let first!: DiscussionEntry;
   let d!: DiscussionDefinition;
   let closes = 0;
+  let checkCounts!: ReturnType<typeof reportCountsChecker>;
   // Entry 1 enrols the office's key (approved by the organization); reports it signs are office-signed.
   const officeKeys = new Set<string>();
   const begin = (e: Entry | undefined): void => {
@@ -911,6 +967,7 @@ function logWalker(
     first = e;
     d = definitionOf(first);
     walk.definition = d;
+    checkCounts = reportCountsChecker(d);
     if (String(d.rules.quorum) !== first.rules.quorum) bad(0, `the quorum ${first.rules.quorum} cannot be read exactly`);
     closes = Date.parse(first.reportingClosesAt);
   };
@@ -925,10 +982,11 @@ function logWalker(
   const keys = new Map<string, RegisteredKey>();
   const versions = new Map<string, number>();
   const challenges = new Map<string, { at: number; unitId: string; version: number; decided: boolean }>();
-  const ancestorsOf = (unitId: string): Set<string> => {
-    const out = new Set<string>();
-    for (let u = roll?.get(unitId)?.parentId; u && !out.has(u); u = roll?.get(u)?.parentId) out.add(u);
-    return out;
+  /** Whether `ancestor` is above `unitId` in the roll's tree (a cycle, refused with the roll, ends the climb). */
+  const isAncestor = (ancestor: string, unitId: string): boolean => {
+    let steps = roll?.size ?? 0;
+    for (let u = roll?.get(unitId)?.parentId; u && steps-- > 0; u = roll?.get(u)?.parentId) if (u === ancestor) return true;
+    return false;
   };
   const register = (i: number, e: Extract<KeyEntry, { publicKey: string }>): void => {
     const known = keys.get(e.keyId);
@@ -951,6 +1009,32 @@ function logWalker(
     return k && k.endedAt === null ? k : undefined;
   };
 
+  type ReportFacts = { unitId: string; version: number; supersedes: number | null; keyId: string };
+  const who = (r: ReportFacts) => `report of unit ${r.unitId} version ${r.version}`;
+  /** A report's place in its unit's chain of versions: the next version, superseding the one before. */
+  const chain = (i: number, r: ReportFacts): void => {
+    walk.reports++;
+    const previous = versions.get(r.unitId) ?? 0;
+    if (r.version !== previous + 1 || r.supersedes !== (previous || null)) {
+      bad(i, `${who(r)} supersedes ${r.supersedes ?? 'nothing'}; expected version ${previous + 1} superseding ${previous || 'nothing'}`);
+    }
+    versions.set(r.unitId, Math.max(previous, r.version));
+  };
+  /** The key a report is signed by: valid here, and of its unit or one above. Returns it (undefined: not valid). */
+  const signer = (i: number, r: ReportFacts, onRoll: boolean): RegisteredKey | undefined => {
+    const key = active(r.keyId);
+    if (!key) {
+      const ended = keys.get(r.keyId);
+      bad(i, `${who(r)} is signed by key ${r.keyId}, ${ended ? `which was revoked or replaced at entry ${ended.endedAt}` : 'which no earlier key entry registers'}`);
+      return undefined;
+    }
+    if (onRoll && key.unitId !== r.unitId && !isAncestor(key.unitId, r.unitId)) {
+      bad(i, `${who(r)} is signed by key ${r.keyId} of unit ${key.unitId}, which is neither that unit nor above it`);
+    }
+    walk.signed++;
+    return key;
+  };
+
   const step = (i: number, e: Entry): void => {
     switch (e.type) {
       case 'discussion':
@@ -969,6 +1053,11 @@ function logWalker(
               roll = new Map(joinRollParts(rollParts).map(([unitId, parentId, n]) => [unitId, { parentId, roll: n }]));
               checkRollTree(roll, rollFirst, i, problem);
               walk.roll = roll;
+              context = { discussion: first, rollEnd: i, units: [...roll].map(([id, u]) => [id, u.roll]) };
+              digester = new ReportDigester(context);
+              unitIndex = new Map(digester.unitIds.map((id, k) => [id, k]));
+              currentState = new Uint8Array(roll.size);
+              currentRows = new Float64Array(roll.size * digester.width);
             } catch (err) {
               problem('structure', `${range(rollFirst, i + 1)}: the roll is refused: ${(err as Error).message}`);
             }
@@ -994,49 +1083,41 @@ function logWalker(
         break;
       }
       case 'report': {
-        walk.reports++;
-        const who = `report of unit ${e.unitId} version ${e.version}`;
-        if (e.discussionId !== d.id) bad(i, `${who} is for discussion ${e.discussionId}, not ${d.id}`);
         const unit = roll?.get(e.unitId);
-        if (!roll) bad(i, `${who} comes before the roll is complete`);
-        else if (!unit) bad(i, `${who}: unit ${e.unitId} is not in the roll`);
-        const previous = versions.get(e.unitId) ?? 0;
-        if (e.version !== previous + 1 || e.supersedes !== (previous || null)) {
-          bad(i, `${who} supersedes ${e.supersedes ?? 'nothing'}; expected version ${previous + 1} superseding ${previous || 'nothing'}`);
-        }
-        versions.set(e.unitId, Math.max(previous, e.version));
+        // The report's own rules (a digested report's were checked on the entry thread: report-digest.ts).
+        if (e.discussionId !== d.id) bad(i, `${who(e)} is for discussion ${e.discussionId}, not ${d.id}`);
+        if (!roll) bad(i, `${who(e)} comes before the roll is complete`);
+        else if (!unit) bad(i, `${who(e)}: unit ${e.unitId} is not in the roll`);
+        chain(i, e);
         if (unit) {
           try {
-            // The resolution's text is not in the log (only its hash), and checkReportCounts does not read it.
-            checkReportCounts({ unitId: e.unitId, meetingDate: e.meetingDate, present: e.present, votes: e.votes, resolution: '', supersedes: e.supersedes }, unit.roll, d);
+            checkCounts(e, unit.roll);
           } catch (err) {
             if (!isDomainError(err)) throw err;
-            bad(i, `${who}: ${err.message}`);
+            bad(i, `${who(e)}: ${err.message}`);
           }
         }
-        if (!(Date.parse(e.submittedAt) < closes)) bad(i, `${who} was submitted at ${e.submittedAt}, not before reporting closed at ${first.reportingClosesAt}`);
-        const key = active(e.keyId);
-        if (!key) {
-          const ended = keys.get(e.keyId);
-          bad(i, `${who} is signed by key ${e.keyId}, ${ended ? `which was revoked or replaced at entry ${ended.endedAt}` : 'which no earlier key entry registers'}`);
-        } else {
-          if (unit && key.unitId !== e.unitId && !ancestorsOf(e.unitId).has(key.unitId)) {
-            bad(i, `${who} is signed by key ${e.keyId} of unit ${key.unitId}, which is neither that unit nor above it`);
-          }
-          walk.signed.push(i);
-          const verdict = verdicts.get(i);
-          if (verdict && verdict.key === key.publicKeyText) {
-            if (!verdict.ok) {
-              walk.badSignatures.add(i);
-              walk.signatureOf.set(i, { unitId: e.unitId, version: e.version, keyId: e.keyId });
-            }
-          } else {
+        if (!(Date.parse(e.submittedAt) < closes)) bad(i, `${who(e)} was submitted at ${e.submittedAt}, not before reporting closed at ${first.reportingClosesAt}`);
+        const key = signer(i, e, unit !== undefined);
+        if (key) {
+          const verdict = verdicts.with(i, key.publicKeyText);
+          if (verdict === 0) {
             walk.jobs.push({ index: i, statement: reportStatementBytes(e), signature: new Uint8Array(Buffer.from(e.signature, 'base64')), publicKey: key.publicKey });
+            walk.signatureOf.set(i, { unitId: e.unitId, version: e.version, keyId: e.keyId });
+          } else if (verdict < 0) {
+            walk.badSignatures.add(i);
             walk.signatureOf.set(i, { unitId: e.unitId, version: e.version, keyId: e.keyId });
           }
         }
-        if (i < logSize && unit) walk.current.set(e.unitId, { entry: e, officeSigned: officeKeys.has(e.keyId) });
-        if (unit) walk.reportFlags[i] = REPORT_COUNTED | (officeKeys.has(e.keyId) ? REPORT_OFFICE_SIGNED : 0);
+        const office = officeKeys.has(e.keyId);
+        if (unit) {
+          walk.reportFlags[i] = REPORT_COUNTED | (office ? REPORT_OFFICE_SIGNED : 0);
+          const u = unitIndex.get(e.unitId)!;
+          if (i < logSize) {
+            currentState[u] = CURRENT_ENTRY | (office ? CURRENT_OFFICE : 0);
+            currentEntries.set(e.unitId, e);
+          }
+        }
         break;
       }
       case 'challenge': {
@@ -1096,6 +1177,33 @@ function logWalker(
       if (i === 1) second(e);
       if (e) step(i, e);
     },
+    feedRow(i, rows, row, keyIds) {
+      const at = row * digester!.width;
+      const r = digester!.read(rows, at, keyIds);
+      chain(i, r);
+      const key = signer(i, r, true);
+      if (key) {
+        const verdict = verdicts.with(i, key.publicKeyText);
+        if (verdict === 0) {
+          // Checked with another key under this id: the entry is read again for the job (`REPORT_RECHECK`).
+          walk.recheckKeys.set(i, key.publicKey);
+          walk.signatureOf.set(i, { unitId: r.unitId, version: r.version, keyId: r.keyId });
+        } else if (verdict < 0) {
+          walk.badSignatures.add(i);
+          walk.signatureOf.set(i, { unitId: r.unitId, version: r.version, keyId: r.keyId });
+        }
+      }
+      const office = officeKeys.has(r.keyId);
+      walk.reportFlags[i] = REPORT_COUNTED | (office ? REPORT_OFFICE_SIGNED : 0) | (walk.recheckKeys.has(i) ? REPORT_RECHECK : 0);
+      if (i < logSize) {
+        currentState[r.unit] = CURRENT_ROW | (office ? CURRENT_OFFICE : 0);
+        currentRows.set(rows.subarray(at, at + digester!.width), r.unit * digester!.width);
+        if (currentEntries.size) currentEntries.delete(r.unitId);
+      }
+    },
+    get context() {
+      return context;
+    },
     end() {
       if (size === 0) {
         problem('structure', 'the log is empty: it has no discussion entry');
@@ -1147,12 +1255,26 @@ async function readReportHistory(
   tree: MerkleTree | undefined,
   problem: (k: ProblemKind, m: string) => void,
 ): Promise<HistoryEntry[]> {
-  const out: HistoryEntry[] = [];
-  const leaf = new Uint8Array(HASH_SIZE);
+  const again = await readReportsAgain(read, size, flags, REPORT_COUNTED, tree, problem, 'for the decisions and seat tables');
+  return again.map(({ index, entry }) => ({ index, entry, officeSigned: (flags[index]! & REPORT_OFFICE_SIGNED) !== 0 }));
+}
+
+/** The reports whose flags have a bit of `mask`, read again and parsed `why` (each must be the entry read before). */
+async function readReportsAgain(
+  read: (path: string) => Promise<Uint8Array | null>,
+  size: number,
+  flags: Uint8Array,
+  mask: number,
+  tree: MerkleTree | undefined,
+  problem: (k: ProblemKind, m: string) => void,
+  why: string,
+): Promise<Array<{ index: number; entry: ReportEntry }>> {
+  const out: Array<{ index: number; entry: ReportEntry }> = [];
+  const leaf = Buffer.alloc(HASH_SIZE);
   for (let i = 0; i * TILE_WIDTH < size; i++) {
     const from = i * TILE_WIDTH;
     const width = Math.min(TILE_WIDTH, size - from);
-    if (!flags.subarray(from, from + width).some((f) => f & REPORT_COUNTED)) continue;
+    if (!flags.subarray(from, from + width).some((f) => f & mask)) continue;
     const bytes = await read(entryBundlePath(i, width));
     let decoded: Uint8Array[] = [];
     try {
@@ -1161,7 +1283,7 @@ async function readReportHistory(
       decoded = [];
     }
     for (let k = 0; k < width; k++) {
-      if (!(flags[from + k]! & REPORT_COUNTED)) continue;
+      if (!(flags[from + k]! & mask)) continue;
       const entryBytes = decoded[k];
       let entry: Entry | undefined;
       if (entryBytes && decoded.length === width) {
@@ -1175,10 +1297,10 @@ async function readReportHistory(
         }
       }
       if (entry?.type !== 'report') {
-        problem('tree', `entry ${from + k}, read again for the decisions and seat tables, is not the entry read before`);
+        problem('tree', `entry ${from + k}, read again ${why}, is not the entry read before`);
         continue;
       }
-      out.push({ index: from + k, entry, officeSigned: (flags[from + k]! & REPORT_OFFICE_SIGNED) !== 0 });
+      out.push({ index: from + k, entry });
     }
   }
   return out;
@@ -1288,7 +1410,7 @@ function compareTallies(
   published: Published,
   d: DiscussionDefinition,
   roll: ReadonlyMap<string, UnitOnRoll>,
-  current: Walk['current'],
+  currentOf: Walk['currentOf'],
   problem: (k: ProblemKind, m: string) => void,
   progress: (done: number, total: number) => void,
 ): number {
@@ -1298,8 +1420,8 @@ function compareTallies(
   for (let k = order.length - 1; k >= 0; k--) {
     const id = order[k]!;
     const u = roll.get(id)!;
-    const r = current.get(id);
-    const counted = r && { present: r.entry.present, votes: r.entry.votes, outcome: deriveOutcome(r.entry, u.roll, d), officeSigned: r.officeSigned };
+    const r = currentOf(id);
+    const counted = r && { ...r, outcome: deriveOutcome(r, u.roll, d) };
     const t = contributionOf(d, u.roll, counted ?? null);
     for (const c of children.get(id) ?? []) addInto(t, tallies.get(c)!);
     tallies.set(id, t);

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { fractionFromDecimal, ceilFractionOf } from '../../src/domain/fraction.ts';
-import { adoptedPosition, checkReportCounts, deriveOutcome, isQuorate } from '../../src/domain/report.ts';
+import { adoptedPosition, checkReportCounts, deriveOutcome, isQuorate, reportCountsChecker } from '../../src/domain/report.ts';
 import { discussionDef, report } from '../support/factories.ts';
 
 describe('quorum, in exact arithmetic', () => {
@@ -98,5 +98,26 @@ describe('report counts', () => {
   });
   it('names the field in the error', () => {
     expect(check({ votes: { q1: { positions: { xx: 1 }, abstain: 0 } } })).toThrow(expect.objectContaining({ field: 'votes.q1.positions.xx' }));
+  });
+
+  it('refuses with the same error by reportCountsChecker, the many-reports way, as by checkReportCounts (property)', () => {
+    const checker = reportCountsChecker(d);
+    const outcome = (f: () => void) => {
+      try {
+        f();
+        return 'accepted';
+      } catch (e) {
+        return `${(e as Error).message} [${(e as { field?: string }).field}]`;
+      }
+    };
+    const ids = fc.constantFrom('q1', 'q2', 'q9', 'cc', 'opp', 'xx', 'toString', '__proto__');
+    const votes = fc.dictionary(ids, fc.record({ positions: fc.dictionary(ids, fc.nat({ max: 30 })), abstain: fc.nat({ max: 30 }) }), { maxKeys: 3 });
+    fc.assert(
+      fc.property(fc.nat({ max: 50 }), votes, fc.integer({ min: -1, max: 50 }), (present, v, roll) => {
+        const r = { unitId: 'b1', present, votes: v };
+        expect(outcome(() => checker(r, roll))).toBe(outcome(() => checkReportCounts(r, roll, d)));
+      }),
+      { numRuns: 3000 },
+    );
   });
 });

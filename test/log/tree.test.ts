@@ -54,4 +54,28 @@ describe('MerkleTree', () => {
       { numRuns: 300 },
     );
   });
+
+  it('grows the same by appendAll (leaf hashes end to end, in chunks of any size) as by append (property)', () => {
+    const all = leaves(1100, 2);
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: 300 }), { maxLength: 12 }), (cuts) => {
+        const one = new MerkleTree();
+        const bulk = new MerkleTree();
+        let at = 0;
+        for (const n of [...cuts, all.length]) {
+          const chunk = all.slice(at, Math.min(all.length, at + n));
+          chunk.forEach((h) => one.append(h));
+          bulk.appendAll(Buffer.concat(chunk));
+          at += chunk.length;
+          expect(bulk.size).toBe(one.size);
+          expect(Buffer.from(bulk.root())).toEqual(Buffer.from(one.root()));
+        }
+        for (const [n, level, index] of [[1, 0, 0], [257, 0, 1], [256, 1, 0], [1100, 1, 0], [1100, 0, 4]] as const) {
+          expect(Buffer.from(bulk.tile(n, level, index).bytes)).toEqual(Buffer.from(one.tile(n, level, index).bytes));
+        }
+      }),
+      { numRuns: 40 },
+    );
+    expect(() => new MerkleTree().appendAll(new Uint8Array(33))).toThrow(RangeError);
+  });
 });

@@ -3,76 +3,14 @@
  * are worked out by hand, and a log breaking each structural rule once — every problem named by its entry index.
  */
 import { describe, expect, it } from 'vitest';
-import { signCheckpoint } from '../../src/log/checkpoint.ts';
-import { apportionmentEntry, decisionEntry, discussionEntry, keyEntry, reportEntry, rollEntries, sha256Hex, type ReportEntry, type RollUnit } from '../../src/log/entries.ts';
+import { apportionmentEntry, decisionEntry, keyEntry, rollEntries, sha256Hex } from '../../src/log/entries.ts';
 import { leafHash, merkleRoot } from '../../src/log/merkle.ts';
-import { generateSigner, verifierKey, type Signer } from '../../src/log/note.ts';
-import { signingKeyId, signReportStatement } from '../../src/log/signing.ts';
-import { encodeBundle, entryBundlePath, textPath, TILE_WIDTH, tileMap, tilesFromLeafHashes } from '../../src/log/tiles.ts';
+import { verifierKey, type Signer } from '../../src/log/note.ts';
+import { encodeBundle, entryBundlePath, textPath } from '../../src/log/tiles.ts';
 import { reportStatementBytes } from '../../src/log/statement.ts';
 import { checkBundle, checkSignaturesHere, KeyRing, statementFromEntryBytes, verifyRecord, VerifyUsageError, type EntryPool, type RecordSource, type SignatureChecker } from '../../src/log/verify.ts';
 import { parseEntry } from '../../src/log/entries.ts';
-
-const ORIGIN = 'plenum.test/d1';
-const logKey = generateSigner(ORIGIN);
-const office = generateSigner('office');
-const unitKey = generateSigner('b2-secretary');
-const newOffice = generateSigner('office-2');
-const b64 = (b: Uint8Array) => Buffer.from(b).toString('base64');
-const idOf = (s: Signer) => signingKeyId(s.publicKey);
-
-const discussion = discussionEntry({
-  discussionId: 'd1',
-  titleSha256: sha256Hex('A test'),
-  rules: { quorum: '0.5', majority: 'votes-cast', publicMinUnitSize: 0, witnesses: { required: 0, keys: [] } },
-  questions: [{ id: 'q1', positions: ['a', 'b'] }],
-  reportingClosesAt: '2024-01-15T00:00:00Z',
-});
-const enrol = (s: Signer, unitId: string, approvedBy = 'organization') =>
-  keyEntry({ action: 'enrol', keyId: idOf(s), unitId, publicKey: b64(s.publicKey), approvedBy });
-const ROLL: RollUnit[] = [
-  ['root', null, 0],
-  ['b1', 'root', 10],
-  ['b2', 'root', 5],
-];
-
-function signed(over: Partial<ReportEntry>, signer: Signer = office, keyId = idOf(signer)): Uint8Array {
-  const statement = {
-    type: 'report' as const,
-    v: 1 as const,
-    discussionId: 'd1',
-    unitId: 'b1',
-    version: 1,
-    supersedes: null,
-    meetingDate: '2024-01-05',
-    present: 6,
-    votes: { q1: { positions: { a: 4, b: 1 }, abstain: 1 } },
-    resolutionSha256: sha256Hex('resolved'),
-    keyId,
-    enteredBy: 'office' as const,
-    ...over,
-  };
-  const { type: _t, v: _v, ...fields } = statement;
-  return reportEntry({ ...fields, submittedAt: over.submittedAt ?? '2024-01-05T12:00:00.000Z', signature: signReportStatement(statement, signer) });
-}
-
-/** The published files of a log of `entries`, with `units` as tallies.json's. */
-function publish(entries: Uint8Array[], units: unknown[], logSize = entries.length): Map<string, Uint8Array> {
-  const leaves = entries.map(leafHash);
-  const files = tileMap(tilesFromLeafHashes(leaves));
-  for (let i = 0; i * TILE_WIDTH < entries.length; i++) {
-    const chunk = entries.slice(i * TILE_WIDTH, (i + 1) * TILE_WIDTH);
-    files.set(entryBundlePath(i, chunk.length), encodeBundle(chunk));
-  }
-  const text = (s: string) => new TextEncoder().encode(s);
-  files.set('checkpoint', text(signCheckpoint({ origin: ORIGIN, size: entries.length, root: merkleRoot(leaves) }, logKey)));
-  files.set('vkey', text(`${verifierKey(logKey.name, logKey.publicKey)}\n`));
-  files.set(textPath(sha256Hex('A test')), text('A test'));
-  files.set('tallies.json', text(JSON.stringify({ discussionId: 'd1', logSize, asOf: '2024-01-05T12:00:00.000Z', provisional: false, units })));
-  return files;
-}
-
-const memory = (files: Map<string, Uint8Array>): RecordSource => ({ description: 'memory', read: async (p) => files.get(p) ?? null });
+import { b64, discussion, enrol, idOf, logKey, memory, newOffice, office, ORIGIN, publish, ROLL, signed, unitKey } from '../support/hand-log.ts';
 
 const zeroQ = () => ({ adopted: { a: { units: 0, members: 0 }, b: { units: 0, members: 0 }, none: { units: 0, members: 0 } }, votes: { a: 0, b: 0 }, abstain: 0 });
 const tally = (unitId: string, t: object) => ({ discussionId: 'd1', unitId, asOf: '2024-01-05T12:00:00.000Z', provisional: false, withheld: false, ...t });
