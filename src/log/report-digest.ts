@@ -45,6 +45,7 @@ export function definitionOf(e: DiscussionEntry): DiscussionDefinition {
 }
 
 const INT32_MAX = 0x7fffffff;
+const YEAR_10000 = Date.UTC(10000, 0, 1);
 
 /** Row fields before the votes. */
 const UNIT = 0;
@@ -71,6 +72,8 @@ export class ReportDigester {
   private readonly id: string;
   private readonly rollEnd: number;
   private readonly closes: number;
+  /** The close as `YYYY-MM-DDTHH:MM:SS.sssZ` (null: outside years 1970…9999). */
+  private readonly closesText: string | null;
   private readonly unitIndex: Map<string, number>;
   private readonly rolls: Float64Array;
   private readonly questions: Array<{ id: string; positions: string[] }>;
@@ -85,6 +88,7 @@ export class ReportDigester {
     this.id = d.id;
     this.rollEnd = context.rollEnd;
     this.closes = Date.parse(context.discussion.reportingClosesAt);
+    this.closesText = Number.isFinite(this.closes) && this.closes >= 0 && this.closes < YEAR_10000 ? new Date(this.closes).toISOString() : null;
     this.unitIds = context.units.map(([id]) => id);
     this.unitIndex = new Map(context.units.map(([id], i) => [id, i]));
     this.rolls = Float64Array.from(context.units, ([, roll]) => roll);
@@ -111,7 +115,7 @@ export class ReportDigester {
     // Versions past 2^31 − 1 (valid, if absurd) go whole: a row's ids are read back as small integers.
     if (!this.usable || index <= this.rollEnd || e.discussionId !== this.id || e.version > INT32_MAX) return false;
     const unit = this.unitIndex.get(e.unitId);
-    if (unit === undefined || !this.within(e, this.rolls[unit]!) || !(Date.parse(e.submittedAt) < this.closes)) return false;
+    if (unit === undefined || !this.within(e, this.rolls[unit]!) || !this.beforeClosing(e.submittedAt)) return false;
     rows[at + UNIT] = unit;
     rows[at + VERSION] = e.version;
     rows[at + SUPERSEDES] = e.supersedes ?? 0;
@@ -124,6 +128,15 @@ export class ReportDigester {
       for (const p of q.positions) rows[o++] = v && Object.hasOwn(v.positions, p) ? v.positions[p]! : -1;
     }
     return true;
+  }
+
+  /**
+   * Date.parse(at) < reporting's close. Two times of the one form `YYYY-MM-DDTHH:MM:SS.sssZ` (the form the server
+   * writes; the schema has checked the rest) compare as their strings do, without parsing either.
+   */
+  private beforeClosing(at: string): boolean {
+    if (this.closesText !== null && at.length === 24 && at.charCodeAt(23) === 0x5a && at.charCodeAt(19) === 0x2e && at.charCodeAt(10) === 0x54) return at < this.closesText;
+    return Date.parse(at) < this.closes;
   }
 
   /** The row at `at` as the walk reads it; `keyIds` the bundle's. */

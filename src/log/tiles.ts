@@ -199,7 +199,7 @@ export function encodeBundle(entries: readonly Uint8Array[]): Uint8Array {
   return out;
 }
 
-/** The entries of a bundle; throws TileError if it is truncated, empty, too long, or not of `width` entries. */
+/** The entries of a bundle (views of `bytes`); throws TileError if it is truncated, empty, too long, or not of `width` entries. */
 export function decodeBundle(bytes: Uint8Array, width?: number): Uint8Array[] {
   const out: Uint8Array[] = [];
   let at = 0;
@@ -208,7 +208,7 @@ export function decodeBundle(bytes: Uint8Array, width?: number): Uint8Array[] {
     if (at + 2 > bytes.length) throw new TileError(`bundle truncated in the length of entry ${out.length}`);
     const len = (bytes[at]! << 8) | bytes[at + 1]!;
     if (at + 2 + len > bytes.length) throw new TileError(`bundle truncated in entry ${out.length}`);
-    out.push(bytes.slice(at + 2, at + 2 + len));
+    out.push(bytes.subarray(at + 2, at + 2 + len)); // views of the bundle's bytes, not copies
     at += 2 + len;
   }
   if (out.length === 0) throw new TileError('an empty bundle');

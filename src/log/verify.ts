@@ -427,9 +427,11 @@ export async function verifyRecord(opts: VerifyOptions): Promise<VerifyReport> {
     throw new VerifyUsageError(`--witnesses-required ${required} must be between 0 and the ${witnesses.length} witness keys given`);
   }
 
-  // 1. The published tallies, read before the checkpoint so the checkpoint can only be newer.
+  // 1. The published tallies, read before the checkpoint so the checkpoint can only be newer. Only their logSize is
+  // kept until step 8: the units' figures (half a million objects for 20,000 units) would otherwise stay live through
+  // the whole walk, and every major collection would mark them again. Step 8 reads the same bytes again.
   const published = await readTallies(read, problem);
-  const logSize = published?.doc.logSize ?? null;
+  const logSize = published?.logSize ?? null;
   figures.logSize = logSize;
 
   // 2. The log's key and its checkpoint.
@@ -703,7 +705,7 @@ export async function verifyRecord(opts: VerifyOptions): Promise<VerifyReport> {
     else if (below <= size) {
       const recompute = progress('recomputing');
       try {
-        figures.tallyFieldsCompared = compareTallies(published, walk.definition, walk.roll, walk.currentOf, problem, recompute.update);
+        figures.tallyFieldsCompared = compareTallies(published.load(), walk.definition, walk.roll, walk.currentOf, problem, recompute.update);
       } finally {
         recompute.stop();
       }
@@ -720,26 +722,46 @@ function parseKey<T>(text: string, option: string, parse: (s: string) => T): T {
   }
 }
 
-async function readTallies(read: (path: string) => Promise<Uint8Array | null>, problem: (k: ProblemKind, m: string) => void): Promise<Published | undefined> {
+/**
+ * tallies.json, read and checked once: its `logSize`, and `load` to read the same bytes again into the document when
+ * the figures are compared (it cannot fail then: the same bytes passed the same checks).
+ */
+async function readTallies(
+  read: (path: string) => Promise<Uint8Array | null>,
+  problem: (k: ProblemKind, m: string) => void,
+): Promise<{ logSize: number; load: () => Published } | undefined> {
   const bytes = await read('tallies.json');
   if (!bytes) {
     problem('tally', 'tallies.json is missing: there are no published figures to compare');
     return undefined;
   }
-  let value: unknown;
-  try {
-    value = JSON.parse(utf8.decode(bytes));
-  } catch (e) {
-    problem('tally', `tallies.json is not JSON: ${(e as Error).message}`);
+  const parse = (): Published | string => {
+    let value: unknown;
+    try {
+      value = JSON.parse(utf8.decode(bytes));
+    } catch (e) {
+      return `tallies.json is not JSON: ${(e as Error).message}`;
+    }
+    const parsed = PublishedTallies.safeParse(value);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      return `tallies.json is not a PublishedTallies document: ${issue.path.join('.') || '(top level)'}: ${issue.message}`;
+    }
+    return { doc: parsed.data, units: (value as { units: Array<Record<string, unknown>> }).units };
+  };
+  const first = parse();
+  if (typeof first === 'string') {
+    problem('tally', first);
     return undefined;
   }
-  const parsed = PublishedTallies.safeParse(value);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    problem('tally', `tallies.json is not a PublishedTallies document: ${issue.path.join('.') || '(top level)'}: ${issue.message}`);
-    return undefined;
-  }
-  return { doc: parsed.data, units: (value as { units: Array<Record<string, unknown>> }).units };
+  return {
+    logSize: first.doc.logSize,
+    load: () => {
+      const again = parse();
+      if (typeof again === 'string') throw new Error(`tallies.json read twice gave two answers: ${again}`);
+      return again;
+    },
+  };
 }
 
 /** tallies.json as the schema reads it, and its units as published. */

@@ -24,7 +24,18 @@ const report = fc.record({
   present: fc.nat({ max: 12 }),
   votes,
   discussionId: fc.constantFrom('d1', 'd1', 'd1', 'd2'),
-  submittedAt: fc.constantFrom('2024-01-05T12:00:00.000Z', '2024-01-14T23:59:59.999Z', '2024-01-15T00:00:00Z', '2024-02-01T00:00:00Z'),
+  // Around the close (2024-01-15T00:00:00Z), in the server's form and in others.
+  submittedAt: fc.constantFrom(
+    '2024-01-05T12:00:00.000Z',
+    '2024-01-14T23:59:59.999Z',
+    '2024-01-15T00:00:00.000Z',
+    '2024-01-15T00:00:00.001Z',
+    '2024-01-15T00:00:00Z',
+    '2024-01-14T23:59:59Z',
+    '2024-01-15T00:59:59.999+01:00',
+    '2024-01-15T01:00:00+01:00',
+    '2024-02-01T00:00:00Z',
+  ),
 });
 
 describe('ReportDigester', () => {
