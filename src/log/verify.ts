@@ -557,9 +557,10 @@ export async function verifyRecord(opts: VerifyOptions): Promise<VerifyReport> {
       }
     }
     // Once the walk has entry 0 and the roll, the entry checks digest the reports after it (src/log/report-digest.ts).
-    if (!digester && walker.context) {
-      digester = new ReportDigester(walker.context);
-      pool?.setContext?.(walker.context);
+    const context = digester ? undefined : walker.takeContext();
+    if (context) {
+      digester = new ReportDigester(context);
+      pool?.setContext?.(context);
     }
   };
   // Bundle 0 first (it holds the office key, which signs most reports), the rest once its keys are known.
@@ -937,8 +938,8 @@ interface LogWalker {
   feed(i: number, e: Entry | undefined): void;
   /** A digested report (src/log/report-digest.ts): row number `row` of `rows`, with the bundle's key ids. */
   feedRow(i: number, rows: Float64Array, row: number, keyIds: readonly string[]): void;
-  /** Entry 0 and the roll, once the roll is complete: what the entry threads digest reports with. */
-  readonly context: DigestContext | undefined;
+  /** Entry 0 and the roll, once the roll is complete (what the entry threads digest reports with); given once. */
+  takeContext(): DigestContext | undefined;
   end(): Walk;
 }
 
@@ -1075,6 +1076,7 @@ function logWalker(
               roll = new Map(joinRollParts(rollParts).map(([unitId, parentId, n]) => [unitId, { parentId, roll: n }]));
               checkRollTree(roll, rollFirst, i, problem);
               walk.roll = roll;
+              rollParts.length = 0; // read: only the roll is kept
               context = { discussion: first, rollEnd: i, units: [...roll].map(([id, u]) => [id, u.roll]) };
               digester = new ReportDigester(context);
               unitIndex = new Map(digester.unitIds.map((id, k) => [id, k]));
@@ -1223,8 +1225,10 @@ function logWalker(
         if (currentEntries.size) currentEntries.delete(r.unitId);
       }
     },
-    get context() {
-      return context;
+    takeContext() {
+      const c = context;
+      context = undefined;
+      return c;
     },
     end() {
       if (size === 0) {
