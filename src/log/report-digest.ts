@@ -139,12 +139,17 @@ export class ReportDigester {
     return Date.parse(at) < this.closes;
   }
 
-  /** The row at `at` as the walk reads it; `keyIds` the bundle's. */
-  read(rows: Float64Array, at: number, keyIds: readonly string[]): DigestedReport {
+  /** The row at `at` as the walk reads it, `keyIds` the bundle's: into `out` (the walk reuses one, a million times). */
+  read(rows: Float64Array, at: number, keyIds: readonly string[], out: DigestedReport = { unitId: '', unit: 0, version: 0, supersedes: null, keyId: '' }): DigestedReport {
     // `| 0`: small integers, as the optimizer expects them (a double here deoptimizes the walk again and again).
     const unit = rows[at + UNIT]! | 0;
     const supersedes = rows[at + SUPERSEDES]! | 0;
-    return { unitId: this.unitIds[unit]!, unit, version: rows[at + VERSION]! | 0, supersedes: supersedes === 0 ? null : supersedes, keyId: keyIds[rows[at + KEY]! | 0]! };
+    out.unitId = this.unitIds[unit]!;
+    out.unit = unit;
+    out.version = rows[at + VERSION]! | 0;
+    out.supersedes = supersedes === 0 ? null : supersedes;
+    out.keyId = keyIds[rows[at + KEY]! | 0]!;
+    return out;
   }
 
   /** The counts of the row at `at`, as its entry had them (questions and positions in the entry's own order). */

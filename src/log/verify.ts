@@ -1033,6 +1033,8 @@ function logWalker(
   };
 
   type ReportFacts = { unitId: string; version: number; supersedes: number | null; keyId: string };
+  /** The digested report being walked (one object for them all: `chain` and `signer` keep nothing of it). */
+  const facts = { unitId: '', unit: 0, version: 0, supersedes: null as number | null, keyId: '' };
   const who = (r: ReportFacts) => `report of unit ${r.unitId} version ${r.version}`;
   /** A report's place in its unit's chain of versions: the next version, superseding the one before. */
   const chain = (i: number, r: ReportFacts): void => {
@@ -1203,7 +1205,7 @@ function logWalker(
     },
     feedRow(i, rows, row, keyIds) {
       const at = row * digester!.width;
-      const r = digester!.read(rows, at, keyIds);
+      const r = digester!.read(rows, at, keyIds, facts);
       chain(i, r);
       const key = signer(i, r, true);
       if (key) {
