@@ -12,6 +12,7 @@ import { sql } from 'kysely';
 import { mulberry32 } from '../domain/random.ts';
 import { CONSOLE } from '../domain/policy.ts';
 import { createDiscussion, openDiscussion } from '../services/discussions.ts';
+import { startEntryWorker } from '../services/entry-pool.ts';
 import { ReportBatcher } from '../services/report-batcher.ts';
 import type { SubmitReport } from '../services/reports.ts';
 import type { Store } from '../storage/db.ts';
@@ -46,11 +47,14 @@ export const INGEST_IN_FLIGHT = 64;
  * Ingest with and without the log: two discussions on the organization, the second's log removed right after it
  * opened (as a discussion opened before the log existed: its reports are neither signed nor appended), the same
  * branches' reports submitted to each, alternately in chunks of 250, through a `ReportBatcher` (the server's
- * path) with `INGEST_IN_FLIGHT` in flight; every report must be accepted.
+ * path) with `INGEST_IN_FLIGHT` in flight; every report must be accepted. As the server (cli/serve.ts) starts its entry
+ * worker when it starts, the measurement starts it before its setup: its loading (about half a second of a core) is
+ * not timed as ingest.
  */
 export async function logIngestCost(store: Store, org: Organization, count: number, label: string): Promise<IngestCost> {
   const { db } = store;
   const now = () => new Date().toISOString();
+  const worker = startEntryWorker();
   const logged = { ...benchDiscussion(), id: 'bench-logged' };
   const unlogged = { ...benchDiscussion(), id: 'bench-unlogged' };
   for (const d of [logged, unlogged]) {
@@ -63,6 +67,7 @@ export async function logIngestCost(store: Store, org: Organization, count: numb
   const reports = org.branches.slice(0, count).map((b) => branchReport(rng, b.id, b.voting));
   const cost: IngestCost = { logged: { reports: 0, ms: 0 }, unlogged: { reports: 0, ms: 0 } };
   const batcher = new ReportBatcher(db);
+  await worker;
   const bar = progressBar(label);
   try {
     for (let i = 0; i < reports.length; i += 250) {
@@ -109,6 +114,11 @@ export interface VerifyRun {
   problems: string[];
   /** Raw Ed25519 verifications per second with `workers` threads verifying at once (what this machine's cores give). */
   rawParallelPerSec: number;
+  /**
+   * The raw one-core rate measured just before and just after verifying, and their mean (the verify ratios' baseline):
+   * this machine's speed drifts over the minutes a bench takes, and the baseline must be the speed of the same minutes.
+   */
+  rawOneCore: { before: number; after: number; perSec: number };
 }
 
 /**
@@ -135,6 +145,7 @@ export async function benchVerify(reports: number, workers: number): Promise<Ver
       gen.stop();
     }
     const generateMs = performance.now() - t0;
+    const before = rawEd25519VerifyRate().perSec;
     const t1 = performance.now();
     const cpu0 = process.cpuUsage();
     const report = await verifyRecord({
@@ -147,8 +158,21 @@ export async function benchVerify(reports: number, workers: number): Promise<Ver
     const cpu = process.cpuUsage(cpu0);
     // Every thread of the process (main, the entry threads, V8's helpers): the cores verification actually used.
     const cpuMs = (cpu.user + cpu.system) / 1000;
+    const after = rawEd25519VerifyRate().perSec;
     const rawParallelPerSec = await rawVerifyOnThreads(workers);
-    return { reports, entries: record.entries, units, workers, generateMs, verifyMs, cpuMs, ok: report.ok, problems: report.problems.map((p) => p.message).slice(0, 5), rawParallelPerSec };
+    return {
+      reports,
+      entries: record.entries,
+      units,
+      workers,
+      generateMs,
+      verifyMs,
+      cpuMs,
+      ok: report.ok,
+      problems: report.problems.map((p) => p.message).slice(0, 5),
+      rawParallelPerSec,
+      rawOneCore: { before, after, perSec: (before + after) / 2 },
+    };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

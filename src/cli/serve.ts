@@ -3,6 +3,7 @@ import { buildApp } from '../server/app.ts';
 import { migrateToLatest, openStore, storeFromEnvironment, type Store } from '../storage/db.ts';
 import { countUnits } from '../storage/units.repository.ts';
 import { getDiscussions } from '../services/discussions.ts';
+import { startEntryWorker } from '../services/entry-pool.ts';
 import { DomainError } from '../domain/errors.ts';
 import { progressBar } from './io.ts';
 import { ensureWebBuild } from './web-build.ts';
@@ -80,6 +81,9 @@ export async function serve(opts: { db?: string; port: string; host: string; dem
   await migrateToLatest(store);
   if (opts.demoIfEmpty || opts.demoEnded) store = await loadDemoIfEmpty(store, !!opts.demoEnded);
   const app = await buildApp({ store, logger: true });
+  // The thread that signs the log's entries for busy batches starts now, not with the first burst of reports (it takes
+  // about half a second of a core to load).
+  void startEntryWorker();
   const close = async () => {
     await app.close();
     await store.close();

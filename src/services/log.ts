@@ -102,6 +102,9 @@ async function serverSigner(db: Db, key: string, name: string, now: string): Pro
 const seeds = new WeakMap<Signer, string>();
 export const seedOf = (signer: Signer): string | undefined => seeds.get(signer);
 
+/** The office's signer if this process has already read it from `db` (`officeSigner`), without I/O; else undefined. */
+export const cachedOfficeSigner = (db: Db): Signer | undefined => signers.get(db.getExecutor().adapter)?.get(`${OFFICE_KEY}\u0000plenum-office`);
+
 /** The key that signs a log's checkpoints: the installation's log key, named after the log's origin. */
 export const logSigner = (db: Db, origin: string, now: string) => serverSigner(db, LOG_KEY, origin, now);
 /** The office's key: it signs the reports the office vouches for. */
@@ -227,7 +230,7 @@ export function settleSigner(
     if (!key || key.unitId !== statement.unitId || key.state !== 'active') {
       throw new DomainError('invalid_input', `signature: key '${unitSignature.keyId}' is not an approved, active key of unit '${statement.unitId}'`, { field: 'signature' });
     }
-    const signed: ReportStatement = { type: 'report', v: 1, ...statement, enteredBy: 'unit', keyId: key.keyId };
+    const signed = signedStatement(statement, key.keyId);
     const entryLike = { ...signed, submittedAt, signature: unitSignature.value } as ReportEntry;
     if (!verifyReportSignature(entryLike, publicKeyObject(key.publicKey))) {
       throw new DomainError('invalid_input', `signature: does not verify with key '${key.keyId}' over this report's statement (docs/verifiable-record.md)`, { field: 'signature' });
@@ -236,8 +239,17 @@ export function settleSigner(
   }
   if (!('office' in signer)) throw new Error('a report without a unit signature is signed by the office');
   const office = signer.office;
-  const signed: ReportStatement = { type: 'report', v: 1, ...statement, keyId: officeKeyId(office) };
+  const signed = signedStatement(statement, office);
   return { signed, signature: office, keyId: signed.keyId, enteredBy: signed.enteredBy, signedBy: 'office' };
+}
+
+/**
+ * The statement as signed: by the unit's key `signer` (a key id; the unit entered it, whoever sent it), or by the
+ * office's key (who entered it as the statement says).
+ */
+export function signedStatement(statement: Omit<ReportStatement, 'type' | 'v' | 'keyId'>, signer: string | Signer): ReportStatement {
+  if (typeof signer === 'string') return { type: 'report', v: 1, ...statement, enteredBy: 'unit', keyId: signer };
+  return { type: 'report', v: 1, ...statement, keyId: officeKeyId(signer) };
 }
 
 const keyIds = new WeakMap<Signer, string>();
@@ -252,16 +264,29 @@ function officeKeyId(office: Signer): string {
  * and never removed, and a discussion opened before logs existed never gets one — so the answer never changes.
  */
 const logged = new WeakMap<object, Map<string, boolean>>();
-async function hasLog(db: Db, discussionId: string): Promise<boolean> {
+function knownLogs(db: Db): Map<string, boolean> {
   const store = db.getExecutor().adapter;
   let known = logged.get(store);
   if (!known) logged.set(store, (known = new Map()));
+  return known;
+}
+async function hasLog(db: Db, discussionId: string): Promise<boolean> {
+  const known = knownLogs(db);
   let has = known.get(discussionId);
   if (has === undefined) {
     has = (await findLogHead(db, discussionId)) !== undefined;
     if (has) known.set(discussionId, has); // a rolled-back opening must not be remembered as "no log"
   }
   return has;
+}
+
+/** Whether this process has seen a log of the discussion in `db` (without I/O; false: not known to have one). */
+export const knownToHaveLog = (db: Db, discussionId: string): boolean => knownLogs(db).get(discussionId) === true;
+
+/** Remembers discussions whose log heads were just read (a report batch's `lockLogHeads`): they have a log. */
+export function rememberLogs(db: Db, discussionIds: Iterable<string>): void {
+  const known = knownLogs(db);
+  for (const id of discussionIds) known.set(id, true);
 }
 
 const publicKeys = new Map<string, KeyObject>();

@@ -6,7 +6,10 @@
  * against the state the reports before it in the batch left; and the accepted ones are written together — report
  * rows, audit events and idempotency keys as multi-row inserts, the tally changes summed per unit and added with one
  * statement per table, and last the log entries, each log's head moved once. The entries (the office's signature and
- * the encoding, the same bytes as for one report) are made meanwhile on a worker thread (services/entry-pool.ts).
+ * the encoding, the same bytes as for one report) are made meanwhile on a worker thread (services/entry-pool.ts) —
+ * most of them before the batch even starts: as a report arrives, `premakeEntry` starts the entry it will have if it
+ * is accepted (its version can only be `supersedes` + 1; its signer is the office, or the unit key it names), and the
+ * batch takes that entry only if it is, member for member, the entry it decided (`sameJob`); else it makes its own.
  *
  * Each report is still accepted or refused on its own, with the error it would get alone: a refusal is decided before
  * anything is written and writes nothing. Anything else that fails (a unique key taken meanwhile by another process,
@@ -29,8 +32,8 @@ import { findCurrentReports, insertReportVersions, markCurrentSuperseded, type S
 import { applyTallyDeltas } from '../storage/tally.repository.ts';
 import { crashPoint } from './crash-points.ts';
 import { getDiscussion } from './discussions.ts';
-import { makeEntries, type Entries, type EntryJob } from './entry-pool.ts';
-import { officeSigner, settleSigner, type LoggedReport } from './log.ts';
+import { makeEntries, premake, sendPremade, type BatchEntry, type Entries, type EntryJob, type PremadeEntry } from './entry-pool.ts';
+import { cachedOfficeSigner, knownToHaveLog, officeSigner, rememberLogs, settleSigner, signedStatement, type LoggedReport } from './log.ts';
 import type { EntryRow } from './report-entry.ts';
 import {
   checkReportingOpen,
@@ -40,6 +43,7 @@ import {
   replayOf,
   scopeOf,
   settleReport,
+  statementIfAccepted,
   type SettledReport,
   type SubmitReport,
   type SubmitResult,
@@ -53,20 +57,39 @@ type UnitWithVersion = FrozenUnit & { currentVersion: number | null };
 interface Accepted {
   cmd: SubmitReport;
   settled: SettledReport;
-  /** Its log entry to make (null: the discussion has no log). */
-  entry: EntryJob | null;
+  /** Its log entry to make (null: the discussion has no log), and the same entry if it was started ahead. */
+  entry: BatchEntry | null;
 }
 
 const keyOf = (a: string, b: string) => `${a}\u0000${b}`;
 
 /**
- * Writes `cmds` set-based inside `trx`; every answer, in order. Throws — and the caller must roll `trx` back — when
- * something other than a report's own refusal fails.
+ * Starts making, on the entry worker, the log entry `cmd` will have if it is accepted — as it arrives, while the batch
+ * before it is written (services/entry-pool.ts) — if its discussion is known to have a log and the signer is known
+ * without I/O (the unit's key id as the report names it, or the office's key already read). Undefined otherwise: its
+ * entry is made with its batch. The batch uses it only if it is the entry decided (`writeReportBatch`).
  */
-export async function writeReportBatch(trx: Db, cmds: readonly SubmitReport[]): Promise<BatchAnswer[]> {
+export function premakeEntry(db: Db, cmd: SubmitReport): PremadeEntry | undefined {
+  if (!knownToHaveLog(db, cmd.discussionId)) return undefined;
+  const signature = cmd.report.signature;
+  const office = signature ? undefined : cachedOfficeSigner(db);
+  if (!signature && !office) return undefined;
+  const signed = signedStatement(statementIfAccepted(cmd), signature ? signature.keyId : office!);
+  return premake({ signed, submittedAt: cmd.now, signature: signature ? signature.value : office! });
+}
+
+/**
+ * Writes `cmds` set-based inside `trx`; every answer, in order. Throws — and the caller must roll `trx` back — when
+ * something other than a report's own refusal fails. `premade[i]`, if given, is the entry `cmds[i]` was expected to
+ * have (`premakeEntry`): used if it is the entry decided, else made anew.
+ */
+export async function writeReportBatch(trx: Db, cmds: readonly SubmitReport[], premade: ReadonlyArray<PremadeEntry | undefined> = []): Promise<BatchAnswer[]> {
+  // The entries started ahead go to the worker now, if they have not yet: it signs while this batch reads.
+  sendPremade();
   const discussionIds = [...new Set(cmds.map((c) => c.discussionId))].sort();
   // The log heads first: on PostgreSQL they stay locked to the commit (see above). A discussion without one has no log.
   const heads = await lockLogHeads(trx, discussionIds);
+  rememberLogs(trx, heads.keys());
 
   // ---- read: everything the checks need, a few statements for the whole batch ----
   const discussions = new Map<string, DiscussionRecord | { refused: unknown }>();
@@ -106,7 +129,8 @@ export async function writeReportBatch(trx: Db, cmds: readonly SubmitReport[]): 
   const claimed = new Map<string, IdempotentResponse>();
   /** Log sizes as the batch's appends so far leave them. */
   const sizes = new Map(heads);
-  for (const cmd of cmds) {
+  for (const [k, cmd] of cmds.entries()) {
+    const ahead = premade[k];
     try {
       const scope = scopeOf(cmd);
       const requestHash = cmd.idempotencyKey ? hashRequest(cmd.report) : '';
@@ -114,6 +138,7 @@ export async function writeReportBatch(trx: Db, cmds: readonly SubmitReport[]): 
         const k = keyOf(scope, cmd.idempotencyKey);
         const replay = replayOf(claimed.get(k) ?? priorKeys.get(k), requestHash);
         if (replay) {
+          ahead?.cancel();
           answers.push({ ok: replay });
           continue;
         }
@@ -125,17 +150,20 @@ export async function writeReportBatch(trx: Db, cmds: readonly SubmitReport[]): 
       const unit = checkUnit(cmd, d, units.get(uk));
       const current = currents.get(uk);
       const decided = decideVersion(cmd, d, unit, current);
-      let entry: EntryJob | null = null;
+      let entry: BatchEntry | null = null;
       let logged: LoggedReport | null = null;
       const size = sizes.get(cmd.discussionId);
       if (size !== undefined) {
         // The unit's signature is checked here; the office's is made with the entry, after (services/entry-pool.ts).
         const signature = cmd.report.signature;
         const s = settleSigner(decided.statement, cmd.now, signature, signature ? { unitKey: unitKeys.get(signature.keyId) } : { office: office! });
-        entry = { signed: s.signed, submittedAt: cmd.now, signature: s.signature };
+        const job: EntryJob = { signed: s.signed, submittedAt: cmd.now, signature: s.signature };
+        entry = ahead && sameJob(ahead.job, job) ? { job, premade: ahead } : { job };
         logged = { index: size, keyId: s.keyId, enteredBy: s.enteredBy, signedBy: s.signedBy };
         sizes.set(cmd.discussionId, size + 1);
       }
+      // An entry made ahead that is not this one (or none is needed: the discussion has no log) is not made.
+      if (ahead && entry?.premade !== ahead) ahead.cancel();
       const settled = settleReport(cmd, d, unit, current, decided, logged);
       // The next report of this unit in the batch corrects this version.
       if (current) current.isCurrent = false;
@@ -145,6 +173,7 @@ export async function writeReportBatch(trx: Db, cmds: readonly SubmitReport[]): 
       answers.push({ ok: { accepted: settled.accepted, replayed: false, affectedUnitIds: settled.affectedUnitIds } });
     } catch (e) {
       // A refusal of this report alone (as the savepoint of one report would have rolled back): nothing was written.
+      ahead?.cancel();
       answers.push({ error: e });
     }
   }
@@ -237,4 +266,19 @@ function accumulate(into: TallyCounts, delta: TallyCounts): void {
       } else iq.adopted[p] = { units: d.units, members: d.members };
     }
   }
+}
+
+/** Whether the entry made ahead is the one decided: the same statement, time and signer. */
+function sameJob(ahead: EntryJob, job: EntryJob): boolean {
+  return ahead.submittedAt === job.submittedAt && ahead.signature === job.signature && sameJson(ahead.signed, job.signed);
+}
+
+/** Deep equality of JSON-like values (plain objects, arrays, strings, numbers, booleans, null). */
+function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null || Array.isArray(a) !== Array.isArray(b)) return false;
+  const ka = Object.keys(a);
+  if (ka.length !== Object.keys(b).length) return false;
+  for (const k of ka) if (!Object.hasOwn(b, k) || !sameJson((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k])) return false;
+  return true;
 }

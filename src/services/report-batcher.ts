@@ -10,14 +10,21 @@
  * slower on SQLite than a statement per report; the VALUES join is a keyed lookup per row.) Should that fail as a
  * whole — a key taken meanwhile by another process, a deadlock on PostgreSQL — the transaction is rolled back and the
  * batch written the slow way: one savepoint per report, so each race is settled for its report alone, as before.
+ *
+ * As each report arrives, the log entry it will have if accepted is started on the entry worker
+ * (services/entry-pool.ts): the office's signature is made while the batch before is still being written, and the
+ * report's own batch uses it if it decides that very entry.
  */
 import { announceReports } from '../storage/change-feed.ts';
 import { engine, type Db } from '../storage/db.ts';
 import { settleRace, submitReport, submitWithin, type DiscussionCache, type SubmitReport, type SubmitResult } from './reports.ts';
-import { writeReportBatch, type BatchAnswer } from './report-batch.ts';
+import type { PremadeEntry } from './entry-pool.ts';
+import { premakeEntry, writeReportBatch, type BatchAnswer } from './report-batch.ts';
 
 interface Pending {
   cmd: SubmitReport;
+  /** Its log entry, started ahead on the entry worker (services/report-batch.ts `premakeEntry`). */
+  premade: PremadeEntry | undefined;
   resolve: (r: SubmitResult) => void;
   reject: (e: unknown) => void;
 }
@@ -38,7 +45,7 @@ export class ReportBatcher {
 
   submit(cmd: SubmitReport): Promise<SubmitResult> {
     return new Promise((resolve, reject) => {
-      this.queue.push({ cmd, resolve, reject });
+      this.queue.push({ cmd, premade: premakeEntry(this.db, cmd), resolve, reject });
       if (!this.draining) {
         this.draining = true;
         // Let the requests that arrived in the same turn of the event loop join the first batch.
@@ -53,6 +60,7 @@ export class ReportBatcher {
         const batch = this.queue.splice(0, this.maxBatch);
         if (batch.length === 1) {
           const [one] = batch as [Pending];
+          one.premade?.cancel();
           await submitReport(this.db, one.cmd).then(one.resolve, one.reject);
           continue;
         }
@@ -68,7 +76,11 @@ export class ReportBatcher {
     let trx;
     try {
       trx = await this.db.startTransaction().execute();
-      answers = await writeReportBatch(trx, batch.map((p) => p.cmd));
+      answers = await writeReportBatch(
+        trx,
+        batch.map((p) => p.cmd),
+        batch.map((p) => p.premade),
+      );
       await announceReports(trx, [...new Set(batch.map((p) => p.cmd.discussionId))]);
     } catch {
       // Nothing of it was stored; the batch again, a savepoint per report (races settled report by report).

@@ -2,12 +2,13 @@
  * The last step of a report's log entry, pure but for node:crypto: the office's signature over the statement (unless
  * the unit's own signature, already checked, is given), the entry's bytes (src/log/entries.ts) and its leaf hash.
  * Shared by the main thread (services/log.ts) and the entry worker (entry-worker.mjs, services/entry-pool.ts): the
- * same bytes wherever it runs.
+ * same bytes wherever it runs. The statement's canonical text is made once, for the signature and for the entry
+ * (src/log/report-encode.ts: the bytes `reportEntry` makes, without building them twice).
  */
-import { reportEntry, type ReportEntry } from '../log/entries.ts';
 import { leafHash } from '../log/merkle.ts';
 import type { Signer } from '../log/note.ts';
-import { signReportStatement, type ReportStatement } from '../log/signing.ts';
+import { encodeReportEntry, statementMessage, statementText } from '../log/report-encode.ts';
+import type { ReportStatement } from '../log/signing.ts';
 
 /** An entry as stored: its text and its leaf hash (hex). */
 export interface EntryRow {
@@ -24,7 +25,21 @@ export function entryRow(bytes: Uint8Array): EntryRow {
 
 /** The entry of `signed` submitted at `submittedAt`: signed by `signature`'s signer, or carrying the unit's signature (base64) as given. */
 export function finishReportEntry(signed: ReportStatement, submittedAt: string, signature: string | Signer): EntryRow {
-  const value = typeof signature === 'string' ? signature : signReportStatement(signed, signature);
-  const { type: _t, v: _v, ...fields } = signed;
-  return entryRow(reportEntry({ ...fields, submittedAt, signature: value } as Omit<ReportEntry, 'type' | 'v'>));
+  let text: string | undefined;
+  let value: string;
+  if (typeof signature === 'string') {
+    value = signature;
+    // Only to spare the entry a second encoding: a statement that cannot be encoded goes the full way (its error).
+    try {
+      text = statementText(signed);
+    } catch {
+      text = undefined;
+    }
+  } else {
+    // As signReportStatement: the statement's bytes, signed (a statement that cannot be encoded throws here).
+    text = statementText(signed);
+    value = Buffer.from(signature.sign(statementMessage(text))).toString('base64');
+  }
+  const e = encodeReportEntry(signed, text, submittedAt, value);
+  return { entry: e.text, leafHash: Buffer.from(leafHash(e.bytes)).toString('hex') };
 }

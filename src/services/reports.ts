@@ -200,23 +200,41 @@ export function decideVersion(cmd: SubmitReport, d: DiscussionRecord, unit: Froz
   }
   const outcome = deriveOutcome(report, unit.roll, d.definition);
   const version = (current?.version ?? 0) + 1;
+  return { version, supersedes, outcome, statement: statementOf(cmd, version, supersedes) };
+}
+
+/** What the log entry of `cmd` states as version `version` (its signer and key are added by services/log.ts). */
+function statementOf(cmd: SubmitReport, version: number, supersedes: number | null): DecidedVersion['statement'] {
+  const { report } = cmd;
   return {
+    discussionId: cmd.discussionId,
+    unitId: report.unitId,
     version,
     supersedes,
-    outcome,
-    statement: {
-      discussionId,
-      unitId: report.unitId,
-      version,
-      supersedes,
-      meetingDate: report.meetingDate,
-      present: report.present,
-      votes: report.votes,
-      resolutionSha256: sha256Hex(report.resolution),
-      enteredBy: enteredByOf(cmd.principal, report.unitId),
-    },
+    meetingDate: report.meetingDate,
+    present: report.present,
+    votes: report.votes,
+    resolutionSha256: resolutionSha256(report),
+    enteredBy: enteredByOf(cmd.principal, report.unitId),
   };
 }
+
+/** The SHA-256 of a report's resolution, made once per report (its entry may be made ahead, then decided). */
+const resolutionHashes = new WeakMap<ReportInput, { text: string; sha256: string }>();
+function resolutionSha256(report: ReportInput): string {
+  const known = resolutionHashes.get(report);
+  if (known?.text === report.resolution) return known.sha256;
+  const sha256 = sha256Hex(report.resolution);
+  resolutionHashes.set(report, { text: report.resolution, sha256 });
+  return sha256;
+}
+
+/**
+ * The statement `cmd` will have if it is accepted, known before anything is read: `decideVersion` accepts a version
+ * only as `supersedes` + 1 (or 1 without `supersedes`). Lets its entry be made ahead (services/report-batch.ts
+ * `premakeEntry`); whoever uses it still compares it with the statement decided.
+ */
+export const statementIfAccepted = (cmd: SubmitReport): DecidedVersion['statement'] => statementOf(cmd, (cmd.report.supersedes ?? 0) + 1, cmd.report.supersedes ?? null);
 
 export interface SettledReport {
   /** The version's rows. */

@@ -4,6 +4,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import SQLite from 'better-sqlite3';
 import {
   CompiledQuery,
@@ -103,6 +104,62 @@ function withStatementCache(db: SQLite.Database, limit = 1000): SqliteDatabase {
   };
 }
 
+/**
+ * Checkpoints in the background, for SQLite files. A checkpoint copies the WAL's pages into the database file and, under
+ * synchronous=NORMAL, syncs the WAL before and the file after: with ingest writing ~5 KB of WAL per report, the
+ * writer's own checkpoint (every ~40 MiB, wal_autocheckpoint) came every ~8,000 reports and held the commit that
+ * crossed the mark — and with it the event loop — for a quarter of a second, nearly all of it waiting for the disk. A
+ * thread with its own connection to the file (checkpointer.mjs) now copies the pages every quarter second while there
+ * are any (PASSIVE: it never waits for, nor blocks, the writer or the readers), so the writer's checkpoint, which
+ * stays as it was, finds only the last few pages to copy. Durability is unchanged: commits are what they were, and a
+ * checkpoint is as crash-safe from one connection as from another. PLENUM_SQLITE_CHECKPOINTER=0 turns it off.
+ */
+let checkpointer: { worker: Worker; open: number; closing: Map<number, () => void> } | undefined;
+let nextCheckpointId = 0;
+
+function backgroundCheckpoints(file: string): () => Promise<void> {
+  if (process.env.PLENUM_SQLITE_CHECKPOINTER === '0') return async () => undefined;
+  if (!checkpointer) {
+    const worker = new Worker(new URL('./checkpointer.mjs', import.meta.url));
+    const c = { worker, open: 0, closing: new Map<number, () => void>() };
+    checkpointer = c;
+    worker.unref();
+    worker.on('message', (m: { closed?: number }) => {
+      if (m.closed !== undefined) {
+        c.closing.get(m.closed)?.();
+        c.closing.delete(m.closed);
+      }
+      // A message received refs the worker again (Node 20): it must never keep the process alive.
+      if (c.closing.size === 0) worker.unref();
+    });
+    const gone = () => {
+      if (checkpointer === c) checkpointer = undefined;
+      for (const done of c.closing.values()) done();
+      c.closing.clear();
+    };
+    worker.on('error', gone);
+    worker.on('exit', gone);
+  }
+  const c = checkpointer;
+  const id = ++nextCheckpointId;
+  c.open++;
+  c.worker.postMessage({ open: id, file, minMs: 250, maxMs: 4000 });
+  let closed: Promise<void> | undefined;
+  return () =>
+    (closed ??= new Promise<void>((resolve) => {
+      if (checkpointer !== c) return resolve();
+      c.closing.set(id, resolve);
+      c.worker.ref();
+      c.worker.postMessage({ close: id });
+    }).then(async () => {
+      // The last file closed: the thread goes too (a test run opens and closes hundreds of stores).
+      if (--c.open === 0 && checkpointer === c) {
+        checkpointer = undefined;
+        await c.worker.terminate();
+      }
+    }));
+}
+
 export function openStore(opts: OpenOptions): Store {
   if (opts.url && !/^postgres(ql)?:\/\//.test(opts.url)) {
     throw new DomainError('invalid_input', `DATABASE_URL must be a postgres:// URL (got '${opts.url.split(':')[0]}:…'); leave it unset to use SQLite`, {
@@ -127,7 +184,17 @@ export function openStore(opts: OpenOptions): Store {
   // copied back to the database once per checkpoint, so fewer checkpoints write far fewer pages.
   sqlite.pragma('wal_autocheckpoint = 10000');
   const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: withStatementCache(sqlite) }) });
-  return { db, engine: 'sqlite', file, close: () => db.destroy() };
+  const stopCheckpoints = file === ':memory:' ? async () => undefined : backgroundCheckpoints(file);
+  return {
+    db,
+    engine: 'sqlite',
+    file,
+    close: async () => {
+      // The checkpointer's connection first: the writer's, closed last, checkpoints what is left and removes the WAL.
+      await stopCheckpoints();
+      await db.destroy();
+    },
+  };
 }
 
 /** The store a command or the server uses, from flags and environment: DATABASE_URL, else --db / PLENUM_DB, else ./data/plenum.db. */

@@ -5,7 +5,9 @@
  * the same answers, the same tallies (each equal to a recount), the same report rows, the same idempotency keys and
  * the same log entries, byte for byte. Two stores per engine with the same server keys, the same organization and the
  * same discussions: one written report by report with `submitReport`, the other one batch per run with
- * `writeReportBatch` (its own transaction, so the slow path of the batcher cannot stand in for it).
+ * `writeReportBatch` (its own transaction, so the slow path of the batcher cannot stand in for it). The batch is also
+ * given entries started ahead on the entry worker (as `ReportBatcher` starts them when reports arrive): the expected
+ * ones, and wrong ones (another version, time, vote or signer object) that it must not use.
  */
 import fc from 'fast-check';
 import { sql } from 'kysely';
@@ -19,9 +21,11 @@ import { signingKeyId, signReportStatement } from '../../src/log/signing.ts';
 import { createDiscussion, openDiscussion } from '../../src/services/discussions.ts';
 import { importMembersCsv } from '../../src/services/import-members.ts';
 import { importUnitsCsv } from '../../src/services/import-units.ts';
+import { premake, startEntryWorker, type PremadeEntry } from '../../src/services/entry-pool.ts';
+import { officeSigner, rememberLogs, signedStatement } from '../../src/services/log.ts';
 import { ReportBatcher } from '../../src/services/report-batcher.ts';
-import { writeReportBatch, type BatchAnswer } from '../../src/services/report-batch.ts';
-import { submitReport, type SubmitReport } from '../../src/services/reports.ts';
+import { premakeEntry, writeReportBatch, type BatchAnswer } from '../../src/services/report-batch.ts';
+import { statementIfAccepted, submitReport, type SubmitReport } from '../../src/services/reports.ts';
 import { getTally, recountTally } from '../../src/services/tally.ts';
 import { openStore, type Store } from '../../src/storage/db.ts';
 import { insertUnitKey } from '../../src/storage/keys.repository.ts';
@@ -50,6 +54,9 @@ const step = fc.record({
   signed: fc.constantFrom('no', 'no', 'no', 'no', 'no', 'yes', 'yes', 'wrong'),
   resolution: fc.constantFrom('r', 'Another resolution.'),
 });
+/** The entry a report is given as started ahead: the expected one, none, or a wrong one. */
+const ahead = fc.constantFrom('expected', 'expected', 'expected', 'none', 'version', 'time', 'votes', 'signer');
+type Ahead = typeof ahead extends fc.Arbitrary<infer A> ? A : never;
 type Step = typeof step extends fc.Arbitrary<infer S> ? S : never;
 
 function command(discussionId: string, s: Step): SubmitReport {
@@ -141,9 +148,36 @@ describe.each(ENGINES)('a batch written set-based = the same reports one by one,
     await batched.dispose();
   });
 
+  /** The entry `cmd` is given as started ahead in the batched store. */
+  async function aheadOf(cmd: SubmitReport, kind: Ahead): Promise<PremadeEntry | undefined> {
+    const db = batched.db;
+    if (kind === 'none') return undefined;
+    if (kind === 'expected') return premakeEntry(db, cmd);
+    if (kind === 'signer') {
+      // The office's key, but another signer object (the other store's): not the job decided, so made anew.
+      const other = await officeSigner(one.db, T0);
+      return premake({ signed: signedStatement(statementIfAccepted(cmd), cmd.report.signature?.keyId ?? other), submittedAt: cmd.now, signature: cmd.report.signature?.value ?? other });
+    }
+    const wrong: SubmitReport =
+      kind === 'version'
+        ? { ...cmd, report: { ...cmd.report, supersedes: (cmd.report.supersedes ?? 0) + 1 } }
+        : kind === 'time'
+          ? { ...cmd, now: '2024-01-06T00:00:00.001Z' }
+          : { ...cmd, report: { ...cmd.report, votes: { ...cmd.report.votes, q1: { positions: {}, abstain: 0 } } } };
+    return premakeEntry(db, wrong);
+  }
+
   it('gives the same answers, tallies, rows and log entries', async () => {
+    // Entries started ahead need the worker (none on a single core: the batch then makes every entry itself).
+    const worker = await startEntryWorker();
+    let usedAhead = 0;
     await fc.assert(
-      fc.asyncProperty(fc.array(step, { maxLength: 8 }), fc.array(step, { minLength: 1, maxLength: 24 }), fc.constantFrom(0.5, 0.25, 1), async (before, steps, quorum) => {
+      fc.asyncProperty(
+        fc.array(step, { maxLength: 8 }),
+        fc.array(step, { minLength: 1, maxLength: 24 }),
+        fc.constantFrom(0.5, 0.25, 1),
+        fc.array(ahead, { minLength: 32, maxLength: 32 }),
+        async (before, steps, quorum, aheads) => {
         // Each run is its own discussion, the same in both stores; `before` is written one by one in both (earlier
         // versions and keys for the batch to meet), then `steps` one by one in one store and as one batch in the other.
         const id = `p${++n}`;
@@ -155,10 +189,12 @@ describe.each(ENGINES)('a batch written set-based = the same reports one by one,
         const cmds = [...steps, ...before.slice(0, 4)].map((s) => command(id, s));
         const expected: BatchAnswer[] = [];
         for (const c of cmds) expected.push(await submitReport(one.db, c).then((ok) => ({ ok }), (error: unknown) => ({ error })));
+        rememberLogs(batched.db, [id]);
+        const premade = await Promise.all(cmds.map((c, i) => aheadOf(c, aheads[i]!)));
         const trx = await batched.db.startTransaction().execute();
         let answers: BatchAnswer[];
         try {
-          answers = await writeReportBatch(trx, cmds);
+          answers = await writeReportBatch(trx, cmds, premade);
           await trx.commit().execute();
         } catch (e) {
           await trx.rollback().execute();
@@ -170,6 +206,7 @@ describe.each(ENGINES)('a batch written set-based = the same reports one by one,
             seen[a.ok.replayed ? 'replayed' : 'accepted']++;
             if (a.ok.accepted.version > 1 && !a.ok.replayed) seen.corrections++;
             if (cmds[i]!.report.signature && !a.ok.replayed) seen.signed++;
+            if (premade[i] && aheads[i] === 'expected' && !a.ok.replayed) usedAhead++;
           } else seen.refused++;
         }
         expect(await rows(batched, id)).toEqual(await rows(one, id));
@@ -180,9 +217,11 @@ describe.each(ENGINES)('a batch written set-based = the same reports one by one,
           const { discussionId: _d, unitId: _u, provisional: _p, ...counts } = b;
           expect(counts).toEqual(await recountTally(batched.db, id, unit));
         }
-      }),
+        },
+      ),
       { numRuns: engine === 'postgres' ? 30 : 60 },
     );
+    if (worker) expect(usedAhead).toBeGreaterThan(3);
     // Not vacuous: every kind of answer came up along the way.
     expect(seen.accepted).toBeGreaterThan(15);
     expect(seen.refused).toBeGreaterThan(15);
