@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { QuestionVotes, ReportOutcome } from '../domain/report.ts';
 import type { Db } from './db.ts';
+import type { ReportsTable } from './schema.ts';
 import { chunks, inList, placeholders, runSql } from './batch.ts';
 
 export interface StoredReport {
@@ -100,30 +101,37 @@ async function loadVersions(db: Db, discussionId: string, unitId: string, onlyCu
     db.selectFrom('report_votes').selectAll().where('discussion_id', '=', discussionId).where('unit_id', '=', unitId).where('version', 'in', versions).execute(),
   ]);
   return rows.map((r) => {
-    const votes: Record<string, QuestionVotes> = {};
-    const adopted: Record<string, string | null> = Object.fromEntries(questionIds.map((id) => [id, null]));
+    const report = storedReport(discussionId, r, questionIds);
+    const { votes, outcome } = report;
     for (const rq of qs.filter((x) => x.version === r.version)) {
       votes[rq.question_id] = { positions: {}, abstain: rq.abstain };
-      adopted[rq.question_id] = rq.adopted_position_id;
+      outcome.adopted[rq.question_id] = rq.adopted_position_id;
     }
     for (const rv of vs.filter((x) => x.version === r.version)) {
       (votes[rv.question_id] ??= { positions: {}, abstain: 0 }).positions[rv.position_id] = rv.votes;
     }
-    return {
-      discussionId,
-      unitId,
-      version: r.version,
-      isCurrent: r.is_current === 1,
-      meetingDate: r.meeting_date,
-      present: r.present,
-      resolution: r.resolution,
-      votes,
-      outcome: { quorate: r.quorate === 1, adopted },
-      submittedAt: r.submitted_at,
-      submittedBy: r.submitted_by,
-      officeSigned: r.signed_by === 'office',
-    };
+    return report;
   });
+}
+
+type ReportRow = Pick<ReportsTable, 'unit_id' | 'version' | 'is_current' | 'meeting_date' | 'present' | 'resolution' | 'quorate' | 'submitted_at' | 'submitted_by' | 'signed_by'>;
+
+/** A reports row as a StoredReport, its votes and adopted positions still to be filled in from their own tables. */
+function storedReport(discussionId: string, r: ReportRow, questionIds: readonly string[]): StoredReport {
+  return {
+    discussionId,
+    unitId: r.unit_id,
+    version: r.version,
+    isCurrent: r.is_current === 1,
+    meetingDate: r.meeting_date,
+    present: r.present,
+    resolution: r.resolution,
+    votes: {},
+    outcome: { quorate: r.quorate === 1, adopted: Object.fromEntries(questionIds.map((id) => [id, null])) },
+    submittedAt: r.submitted_at,
+    submittedBy: r.submitted_by,
+    officeSigned: r.signed_by === 'office',
+  };
 }
 
 export async function findCurrentReport(db: Db, discussionId: string, unitId: string, questionIds: readonly string[]): Promise<StoredReport | undefined> {
@@ -144,22 +152,7 @@ export async function findCurrentReports(db: Db, discussionId: string, unitIds: 
       db, `select x.unit_id, x.question_id, x.abstain, x.adopted_position_id ${join('report_questions')}`, params)).rows;
     const vs = (await runSql<{ unit_id: string; question_id: string; position_id: string; votes: number }>(
       db, `select x.unit_id, x.question_id, x.position_id, x.votes ${join('report_votes')}`, params)).rows;
-    for (const r of rows) {
-      out.set(r.unit_id, {
-        discussionId,
-        unitId: r.unit_id,
-        version: r.version,
-        isCurrent: true,
-        meetingDate: r.meeting_date,
-        present: r.present,
-        resolution: r.resolution,
-        votes: {},
-        outcome: { quorate: r.quorate === 1, adopted: Object.fromEntries(questionIds.map((id) => [id, null])) },
-        submittedAt: r.submitted_at,
-        submittedBy: r.submitted_by,
-        officeSigned: r.signed_by === 'office',
-      });
-    }
+    for (const r of rows) out.set(r.unit_id, storedReport(discussionId, r, questionIds));
     for (const q of qs) {
       const rep = out.get(q.unit_id);
       if (!rep) continue;
@@ -174,17 +167,6 @@ export async function findCurrentReports(db: Db, discussionId: string, unitIds: 
   return out;
 }
 
-interface ReportRow {
-  unit_id: string;
-  version: number;
-  meeting_date: string;
-  present: number;
-  resolution: string;
-  quorate: number;
-  submitted_at: string;
-  submitted_by: string;
-  signed_by: string | null;
-}
 
 export async function listReportVersions(db: Db, discussionId: string, unitId: string, questionIds: readonly string[]): Promise<StoredReport[]> {
   return loadVersions(db, discussionId, unitId, false, questionIds);
@@ -239,22 +221,7 @@ async function listReports(db: Db, discussionId: string, questionIds: readonly s
   ]);
   const out = new Map<string, StoredReport>();
   // Ordered by version: the last one written per unit is its latest.
-  for (const r of rows) {
-    out.set(r.unit_id, {
-      discussionId,
-      unitId: r.unit_id,
-      version: r.version,
-      isCurrent: r.is_current === 1,
-      meetingDate: r.meeting_date,
-      present: r.present,
-      resolution: r.resolution,
-      votes: {},
-      outcome: { quorate: r.quorate === 1, adopted: Object.fromEntries(questionIds.map((id) => [id, null])) },
-      submittedAt: r.submitted_at,
-      submittedBy: r.submitted_by,
-      officeSigned: r.signed_by === 'office',
-    });
-  }
+  for (const r of rows) out.set(r.unit_id, storedReport(discussionId, r, questionIds));
   for (const q of qs) {
     const rep = out.get(q.unit_id)!;
     if (rep.version !== q.version) continue;
