@@ -8,22 +8,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseEntry, parseEntryFully, reportEntry, type ReportEntry } from '../../src/log/entries.ts';
 import { scanReportEntry } from '../../src/log/report-scan.ts';
+import { count, hex, id, isoDate, isoDateTime, positive, record, signatureB64 as signature } from '../support/report-arbitraries.ts';
 
-const idChars = 'abcXYZ019_.:-';
-const id = fc.oneof(
-  fc.constantFrom('q1', 'q2', 'cc', 'opp', 'b0001', '1', '9', '10', 'a', 'A', 'z-', 'x'.repeat(64)),
-  fc.tuple(fc.constantFrom(...'aZ09'), fc.string({ unit: fc.constantFrom(...idChars), maxLength: 8 })).map(([a, b]) => a + b),
-);
-const count = fc.oneof(fc.constantFrom(0, 1, 9, 10, 100_000_000), fc.nat({ max: 100_000_000 }));
-const positive = fc.oneof(fc.constantFrom(1, 2, Number.MAX_SAFE_INTEGER), fc.integer({ min: 1, max: Number.MAX_SAFE_INTEGER }));
-const record = <T>(value: fc.Arbitrary<T>) => fc.dictionary(id, value, { maxKeys: 4 });
-const isoDate = fc.date({ min: new Date('1900-01-01'), max: new Date('2999-12-31'), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10));
-const isoDateTime = fc.oneof(
-  fc.date({ min: new Date('1900-01-01'), max: new Date('2999-12-31'), noInvalidDate: true }).map((d) => d.toISOString()),
-  fc.constantFrom('2024-01-05T12:00:00Z', '2024-01-05T12:00:00+03:00', '2024-02-29T23:59:59.5Z'),
-);
-const signature = fc.uint8Array({ minLength: 64, maxLength: 64 }).map((b) => Buffer.from(b).toString('base64'));
-const hex = fc.uint8Array({ minLength: 32, maxLength: 32 }).map((b) => Buffer.from(b).toString('hex'));
 
 const reportFields = fc.record({
   discussionId: id,
