@@ -54,6 +54,8 @@ export interface EngineFigures {
    */
   ingestLoggedPerSec: number;
   ingestUnloggedPerSec: number;
+  /** The raw one-core Ed25519 verify rate measured between the chunks of that ingest (its ratio's baseline). */
+  ingestRawVerifyPerSec: number;
   tallyP99Ms: { root: number; region: number; branch: number };
   /** Report accepted → new tally on an open SSE stream, p99 (the issue: "within a second"). */
   livePushP99Ms: number;
@@ -76,7 +78,11 @@ export interface BenchJson {
 }
 
 const CONCURRENCY = 32;
-const LOG_COST_REPORTS = 5_000;
+/**
+ * Reports into each discussion (with and without the log): enough for several seconds of each, so the figure is the
+ * steady state a discussion's busy hours see, not the first second's warm-up (a run of 5,000 costs the log a third more).
+ */
+const LOG_COST_REPORTS = 20_000;
 /** The issue's target: ingest with the log stays at least half the raw single-core verify rate. */
 const TARGET_LOGGED_INGEST_VS_VERIFY = 0.5;
 let rawVerify = { perSec: 0, n: 0, ms: 0 };
@@ -524,6 +530,7 @@ function figuresOf(r: EngineRun): EngineFigures {
     ingestServicePerSec: round(perSec(r.service.reports, r.service.ms), 1),
     ingestLoggedPerSec: round(perSec(r.logCost.logged.reports, r.logCost.logged.ms), 1),
     ingestUnloggedPerSec: round(perSec(r.logCost.unlogged.reports, r.logCost.unlogged.ms), 1),
+    ingestRawVerifyPerSec: round(perSec(r.logCost.raw.verifies, r.logCost.raw.ms), 1),
     tallyP99Ms: { root: round(r.tally.root.p99, 3), region: round(r.tally.region.p99, 3), branch: round(r.tally.branch.p99, 3) },
     livePushP99Ms: round(r.live.p99, 1),
     naiveRecountMs: round(r.naive.ms, 2),
@@ -558,10 +565,11 @@ function printTable(org: Organization, runs: EngineRun[], totalMs: number): void
     [`batched (${INGEST_IN_FLIGHT} in flight) without a log, reports/s`, (r, f) => `${int(f.ingestUnloggedPerSec)} (${int(r.logCost.unlogged.reports)} in ${sec(r.logCost.unlogged.ms)})`],
     ['ratio: with the log ÷ without', (_r, f) => ratio(f.ingestLoggedPerSec / f.ingestUnloggedPerSec)],
     ['the log\'s own cost per report (with − without), µs', (_r, f) => ms((1e6 / f.ingestLoggedPerSec - 1e6 / f.ingestUnloggedPerSec))],
-    ['baseline: raw Ed25519 verify, one core, /s', () => `${int(rawVerify.perSec)} (${int(rawVerify.n)} in ${sec(rawVerify.ms)})`],
-    ['ratio: 1 / (the log\'s own cost) ÷ raw single-core verify rate', (_r, f) => ratio(1 / (1 / f.ingestLoggedPerSec - 1 / f.ingestUnloggedPerSec) / rawVerify.perSec)],
-    ['ratio: ingest with the log ÷ raw single-core verify rate', (_r, f) => ratio(f.ingestLoggedPerSec / rawVerify.perSec)],
-    [`target: that ratio ≥ ${TARGET_LOGGED_INGEST_VS_VERIFY}`, (_r, f) => (f.ingestLoggedPerSec / rawVerify.perSec >= TARGET_LOGGED_INGEST_VS_VERIFY ? 'met' : 'NOT MET')],
+    ['baseline: raw Ed25519 verify, one core, between the chunks, /s', (r, f) => `${int(f.ingestRawVerifyPerSec)} (${int(r.logCost.raw.verifies)} in ${sec(r.logCost.raw.ms)})`],
+    ['ratio: 1 / (the log\'s own cost) ÷ raw single-core verify rate', (_r, f) => ratio(1 / (1 / f.ingestLoggedPerSec - 1 / f.ingestUnloggedPerSec) / f.ingestRawVerifyPerSec)],
+    ['ratio: ingest without a log ÷ raw single-core verify rate', (_r, f) => ratio(f.ingestUnloggedPerSec / f.ingestRawVerifyPerSec)],
+    ['ratio: ingest with the log ÷ raw single-core verify rate', (_r, f) => ratio(f.ingestLoggedPerSec / f.ingestRawVerifyPerSec)],
+    [`target: that ratio ≥ ${TARGET_LOGGED_INGEST_VS_VERIFY}`, (_r, f) => (f.ingestLoggedPerSec / f.ingestRawVerifyPerSec >= TARGET_LOGGED_INGEST_VS_VERIFY ? 'met' : 'NOT MET')],
     `Tally reads over HTTP, sequential, ${TALLY_SAMPLES} each after ${TALLY_WARMUP} warm-up (p50 / p99, ms)`,
     ['root', (r) => `${ms(r.tally.root.p50)} / ${ms(r.tally.root.p99)}  (${r.tally.targets.root})`],
     ['a region', (r) => `${ms(r.tally.region.p50)} / ${ms(r.tally.region.p99)}  (${r.tally.targets.region})`],
