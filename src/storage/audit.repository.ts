@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Actor, AuditAction, AuditEvent } from '../domain/audit.ts';
 import { formatGrants, parseGrants, type Role } from '../domain/policy.ts';
 import type { Db } from './db.ts';
-import { chunks, placeholders, runSql } from './batch.ts';
+import { rowSource, runSql, type ColumnType } from './batch.ts';
 
 /**
  * Event ids sort in the order events were recorded: milliseconds, then a per-process counter, then randomness (two
@@ -39,17 +39,13 @@ export async function recordAudits(
   db: Db,
   events: ReadonlyArray<{ actor: Actor; action: AuditAction; target: string; detail: Record<string, unknown>; now: string }>,
 ): Promise<void> {
-  for (const chunk of chunks(events, 10)) {
-    const params: unknown[] = [];
-    const random = randomBytes(6 * chunk.length).toString('hex');
-    for (const [i, e] of chunk.entries()) {
-      params.push(nextEventId(random.slice(12 * i, 12 * i + 12)), e.now, e.actor.principal.kind, e.actor.principal.id, formatGrants(e.actor.principal.grants), null, e.actor.address, e.action, e.target, JSON.stringify(e.detail));
-    }
-    await runSql(
-      db,
-      `insert into audit_events (id, at, actor_kind, actor_id, actor_role, actor_unit_id, address, action, target, detail) values ${placeholders(chunk.length, 10)}`,
-      params,
-    );
+  if (!events.length) return;
+  const random = randomBytes(6 * events.length).toString('hex');
+  const rows = events.map((e, i) => [
+    nextEventId(random.slice(12 * i, 12 * i + 12)), e.now, e.actor.principal.kind, e.actor.principal.id, formatGrants(e.actor.principal.grants), null, e.actor.address, e.action, e.target, JSON.stringify(e.detail),
+  ]);
+  for (const part of rowSource(db, Array<ColumnType>(10).fill('text'), rows)) {
+    await runSql(db, `insert into audit_events (id, at, actor_kind, actor_id, actor_role, actor_unit_id, address, action, target, detail) ${part.text}`, part.params);
   }
 }
 

@@ -41,5 +41,49 @@ export function placeholders(rows: number, columns: number, first?: string): str
 }
 const shapes = new Map<string, string>();
 
+/** A column's type in a row source (`rowSource`): what PostgreSQL's arrays are cast to. */
+export type ColumnType = 'text' | 'integer';
+
+/** One statement's share of a row source: the SQL to put in place, and its parameters. */
+export interface RowsPart {
+  text: string;
+  params: unknown[];
+}
+
+/**
+ * `rows` (each one value per column of `types`) as the row source of multi-row statements — `insert into t (…) TEXT`
+ * or `with v (…) as (TEXT) update …` — one part per statement:
+ * - PostgreSQL: one array parameter per column, unnested (`select * from unnest(cast(? as text[]), …)`): a handful of
+ *   parameters whatever the number of rows, so one part, and a statement PostgreSQL parses and plans in the same time
+ *   for 10 rows or 1,000 — a VALUES list of hundreds of rows costs it more to plan than to run.
+ * - SQLite: a VALUES list, in as many parts as its parameter limit needs; with `pad`, each part padded with rows of
+ *   nulls up to one of a few sizes (`padRows`), so the statement cache keeps a few compiled shapes — for a source
+ *   joined on its first column only (a null matches nothing), never for an insert.
+ */
+export function rowSource(db: Db, types: readonly ColumnType[], rows: ReadonlyArray<readonly unknown[]>, opts: { pad?: boolean } = {}): RowsPart[] {
+  if (!rows.length) return [];
+  if (isPostgres(db)) {
+    const arrays = types.map((_, c) => rows.map((r) => r[c] ?? null));
+    return [{ text: `select * from unnest(${types.map((t) => `cast(? as ${t}[])`).join(', ')})`, params: arrays }];
+  }
+  return chunks(rows, types.length).map((chunk) => {
+    const params = chunk.flat();
+    const size = opts.pad ? padRows(params, chunk.length, types.length) : chunk.length;
+    return { text: `values ${placeholders(size, types.length)}`, params };
+  });
+}
+
+/**
+ * Pads a VALUES list's parameters with rows of nulls up to one of a few sizes — 8, 10, 12, 14, 16, 20, 24, 28, 32, 40,
+ * …: at most an eighth more rows, and few distinct statements, so SQLite's statement cache keeps them compiled instead
+ * of compiling a new one for every batch. The padded row count.
+ */
+export function padRows(params: unknown[], rows: number, columns: number): number {
+  let size = 8;
+  while (size < rows) size += 2 ** Math.max(1, Math.floor(Math.log2(size)) - 2);
+  for (let i = rows * columns; i < size * columns; i++) params.push(null);
+  return size;
+}
+
 /** `(?, ?, …)` for an IN list of `n` values. */
 export const inList = (n: number): string => `(${Array.from({ length: n }, () => '?').join(', ')})`;

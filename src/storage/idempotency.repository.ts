@@ -1,5 +1,5 @@
 import type { Db } from './db.ts';
-import { chunks, inList, placeholders, runSql } from './batch.ts';
+import { chunks, inList, rowSource, runSql } from './batch.ts';
 
 export interface IdempotentResponse {
   requestHash: string;
@@ -40,11 +40,8 @@ export async function findIdempotentResponses(db: Db, scope: string, keys: reado
  * written, so the key is claimed and completed in one row; a concurrent claim of the same key fails the statement).
  */
 export async function insertCompletedKeys(db: Db, rows: ReadonlyArray<{ scope: string; key: string; requestHash: string; response: unknown; now: string }>): Promise<void> {
-  for (const chunk of chunks(rows, 5)) {
-    await runSql(
-      db,
-      `insert into idempotency_keys (scope, key, request_hash, response, created_at) values ${placeholders(chunk.length, 5)}`,
-      chunk.flatMap((r) => [r.scope, r.key, r.requestHash, JSON.stringify(r.response), r.now]),
-    );
+  const values = rows.map((r) => [r.scope, r.key, r.requestHash, JSON.stringify(r.response), r.now]);
+  for (const part of rowSource(db, ['text', 'text', 'text', 'text', 'text'], values)) {
+    await runSql(db, `insert into idempotency_keys (scope, key, request_hash, response, created_at) ${part.text}`, part.params);
   }
 }

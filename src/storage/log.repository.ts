@@ -6,7 +6,7 @@
  */
 import { sql } from 'kysely';
 import { isPostgres, type Db } from './db.ts';
-import { chunks, inList, placeholders, runSql } from './batch.ts';
+import { inList, rowSource, runSql } from './batch.ts';
 
 export interface LogHead {
   discussionId: string;
@@ -102,11 +102,9 @@ export async function appendLockedLogEntries(
   const head = await runSql<{ size: number }>(db, 'update log_heads set size = size + ? where discussion_id = ? returning size', [entries.length, discussionId]);
   const end = head.rows[0]?.size;
   if (end === undefined || Number(end) - entries.length !== first) throw new Error(`the log of discussion '${discussionId}' moved under its lock`);
-  let idx = first;
-  for (const chunk of chunks(entries, 5)) {
-    const params: unknown[] = [];
-    for (const e of chunk) params.push(discussionId, idx++, e.entry, e.leafHash, e.appendedAt);
-    await runSql(db, `insert into log_entries (discussion_id, idx, entry, leaf_hash, appended_at) values ${placeholders(chunk.length, 5)}`, params);
+  const rows = entries.map((e, i) => [discussionId, first + i, e.entry, e.leafHash, e.appendedAt]);
+  for (const part of rowSource(db, ['text', 'integer', 'text', 'text', 'text'], rows)) {
+    await runSql(db, `insert into log_entries (discussion_id, idx, entry, leaf_hash, appended_at) ${part.text}`, part.params);
   }
 }
 

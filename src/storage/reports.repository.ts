@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { QuestionVotes, ReportOutcome } from '../domain/report.ts';
 import type { Db } from './db.ts';
 import type { ReportsTable } from './schema.ts';
-import { chunks, inList, placeholders, runSql } from './batch.ts';
+import { chunks, inList, rowSource, runSql } from './batch.ts';
 
 export interface StoredReport {
   discussionId: string;
@@ -48,14 +48,14 @@ export async function insertReportVersion(db: Db, r: StoredReport): Promise<void
  */
 export async function insertReportVersions(db: Db, reports: readonly StoredReport[]): Promise<void> {
   if (!reports.length) return;
-  for (const chunk of chunks(reports, 14)) {
-    const params: unknown[] = [];
-    for (const r of chunk) {
-      params.push(r.discussionId, r.unitId, r.version, r.isCurrent ? 1 : 0, r.meetingDate, r.present, r.resolution, r.outcome.quorate ? 1 : 0, r.submittedAt, r.submittedBy,
-        r.log?.index ?? null, r.log?.keyId ?? null, r.log?.enteredBy ?? null, r.log?.signedBy ?? null);
-    }
+  const rows = reports.map((r) => [
+    r.discussionId, r.unitId, r.version, r.isCurrent ? 1 : 0, r.meetingDate, r.present, r.resolution, r.outcome.quorate ? 1 : 0, r.submittedAt, r.submittedBy,
+    r.log?.index ?? null, r.log?.keyId ?? null, r.log?.enteredBy ?? null, r.log?.signedBy ?? null,
+  ]);
+  const reportTypes = ['text', 'text', 'integer', 'integer', 'text', 'integer', 'text', 'integer', 'text', 'text', 'integer', 'text', 'text', 'text'] as const;
+  for (const part of rowSource(db, reportTypes, rows)) {
     await runSql(db, `insert into reports (discussion_id, unit_id, version, is_current, meeting_date, present, resolution, quorate, submitted_at, submitted_by,
-                                 log_index, key_id, entered_by, signed_by) values ${placeholders(chunk.length, 14)}`, params);
+                                 log_index, key_id, entered_by, signed_by) ${part.text}`, part.params);
   }
   const questions: unknown[][] = [];
   const votes: unknown[][] = [];
@@ -65,11 +65,11 @@ export async function insertReportVersions(db: Db, reports: readonly StoredRepor
     }
     for (const [q, v] of Object.entries(r.votes)) for (const [p, n] of Object.entries(v.positions)) votes.push([r.discussionId, r.unitId, r.version, q, p, n]);
   }
-  for (const chunk of chunks(questions, 6)) {
-    await runSql(db, `insert into report_questions (discussion_id, unit_id, version, question_id, abstain, adopted_position_id) values ${placeholders(chunk.length, 6)}`, chunk.flat());
+  for (const part of rowSource(db, ['text', 'text', 'integer', 'text', 'integer', 'text'], questions)) {
+    await runSql(db, `insert into report_questions (discussion_id, unit_id, version, question_id, abstain, adopted_position_id) ${part.text}`, part.params);
   }
-  for (const chunk of chunks(votes, 6)) {
-    await runSql(db, `insert into report_votes (discussion_id, unit_id, version, question_id, position_id, votes) values ${placeholders(chunk.length, 6)}`, chunk.flat());
+  for (const part of rowSource(db, ['text', 'text', 'integer', 'text', 'text', 'integer'], votes)) {
+    await runSql(db, `insert into report_votes (discussion_id, unit_id, version, question_id, position_id, votes) ${part.text}`, part.params);
   }
 }
 

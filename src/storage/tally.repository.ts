@@ -7,7 +7,7 @@ import { sql, type RawBuilder } from 'kysely';
 import { NO_POSITION, type DiscussionDefinition } from '../domain/discussion.ts';
 import { emptyTally, type TallyCounts } from '../domain/tally.ts';
 import { isPostgres, type Db } from './db.ts';
-import { chunks, inList, placeholders, runSql } from './batch.ts';
+import { chunks, inList, rowSource, runSql } from './batch.ts';
 
 export async function insertInitialTallies(
   db: Db,
@@ -127,9 +127,10 @@ export async function applyTallyDelta(db: Db, discussionId: string, unitIds: rea
 
 /**
  * Adds a report batch's tally changes, summed per unit beforehand (every unit on the batch's paths: `updatedAt` is
- * the latest time a report moved it): one statement per table, each row's own increment joined from a VALUES list
- * (`update … from`). Units without a stored row are simply not matched, as in `applyTallyDelta`. On PostgreSQL the
- * rows are first locked in one order every writer keeps — by depth, then id: root first, as a single report's path.
+ * the latest time a report moved it): one statement per table, each row's own increment joined from a row source
+ * (`update … from`; storage/batch.ts `rowSource`: arrays unnested on PostgreSQL, a VALUES list on SQLite). Units
+ * without a stored row are simply not matched, as in `applyTallyDelta`. On PostgreSQL the rows are first locked in
+ * one order every writer keeps — by depth, then id: root first, as a single report's path.
  */
 export async function applyTallyDeltas(db: Db, discussionId: string, deltas: ReadonlyArray<{ unitId: string; delta: TallyCounts; updatedAt: string }>): Promise<void> {
   if (!deltas.length) return;
@@ -143,19 +144,11 @@ export async function applyTallyDeltas(db: Db, discussionId: string, deltas: Rea
       );
     }
   }
-  // The first row's casts type the VALUES list's columns on PostgreSQL (parameters are otherwise text there).
-  const typed = (columns: string[]) => `(${columns.map((c) => (c === 'i' ? 'cast(? as integer)' : '?')).join(', ')})`;
-  for (const chunk of chunks(deltas, 9)) {
-    const params: unknown[] = [];
-    for (const { unitId, delta: t, updatedAt } of chunk) {
-      params.push(unitId, t.unitsTotal, t.unitsReported, t.unitsQuorate, t.membersTotal, t.membersReported, t.present, t.unitsOfficeSigned, updatedAt);
-    }
-    const rows = padRows(params, chunk.length, 9);
-    params.push(discussionId);
+  const units = deltas.map(({ unitId, delta: t, updatedAt }) => [unitId, t.unitsTotal, t.unitsReported, t.unitsQuorate, t.membersTotal, t.membersReported, t.present, t.unitsOfficeSigned, updatedAt]);
+  for (const part of rowSource(db, ['text', 'integer', 'integer', 'integer', 'integer', 'integer', 'integer', 'integer', 'text'], units, { pad: true })) {
     await runSql(
       db,
-      `with v (unit_id, units_total, units_reported, units_quorate, members_total, members_reported, present, units_office_signed, updated_at) as
-        (values ${placeholders(rows, 9, typed(['s', 'i', 'i', 'i', 'i', 'i', 'i', 'i', 's']))})
+      `with v (unit_id, units_total, units_reported, units_quorate, members_total, members_reported, present, units_office_signed, updated_at) as (${part.text})
       update tally_units set
         units_total = tally_units.units_total + v.units_total, units_reported = tally_units.units_reported + v.units_reported,
         units_quorate = tally_units.units_quorate + v.units_quorate, members_total = tally_units.members_total + v.members_total,
@@ -163,7 +156,7 @@ export async function applyTallyDeltas(db: Db, discussionId: string, deltas: Rea
         units_office_signed = tally_units.units_office_signed + v.units_office_signed,
         updated_at = case when tally_units.updated_at > v.updated_at then tally_units.updated_at else v.updated_at end
       from v where tally_units.discussion_id = ? and tally_units.unit_id = v.unit_id`,
-      params,
+      [...part.params, discussionId],
     );
   }
   const questions: unknown[][] = [];
@@ -181,43 +174,27 @@ export async function applyTallyDeltas(db: Db, discussionId: string, deltas: Rea
       }
     }
   }
-  for (const chunk of chunks(questions, 5)) {
-    const params = chunk.flat();
-    const rows = padRows(params, chunk.length, 5);
+  for (const part of rowSource(db, ['text', 'text', 'integer', 'integer', 'integer'], questions, { pad: true })) {
     await runSql(
       db,
-      `with v (unit_id, question_id, abstain, none_units, none_members) as (values ${placeholders(rows, 5, typed(['s', 's', 'i', 'i', 'i']))})
+      `with v (unit_id, question_id, abstain, none_units, none_members) as (${part.text})
       update tally_questions set abstain = tally_questions.abstain + v.abstain, none_units = tally_questions.none_units + v.none_units,
         none_members = tally_questions.none_members + v.none_members
       from v where tally_questions.discussion_id = ? and tally_questions.unit_id = v.unit_id and tally_questions.question_id = v.question_id`,
-      [...params, discussionId],
+      [...part.params, discussionId],
     );
   }
-  for (const chunk of chunks(positions, 6)) {
-    const params = chunk.flat();
-    const rows = padRows(params, chunk.length, 6);
+  for (const part of rowSource(db, ['text', 'text', 'text', 'integer', 'integer', 'integer'], positions, { pad: true })) {
     await runSql(
       db,
-      `with v (unit_id, question_id, position_id, votes, adopted_units, adopted_members) as (values ${placeholders(rows, 6, typed(['s', 's', 's', 'i', 'i', 'i']))})
+      `with v (unit_id, question_id, position_id, votes, adopted_units, adopted_members) as (${part.text})
       update tally_positions set votes = tally_positions.votes + v.votes, adopted_units = tally_positions.adopted_units + v.adopted_units,
         adopted_members = tally_positions.adopted_members + v.adopted_members
       from v where tally_positions.discussion_id = ? and tally_positions.unit_id = v.unit_id and tally_positions.question_id = v.question_id
         and tally_positions.position_id = v.position_id`,
-      [...params, discussionId],
+      [...part.params, discussionId],
     );
   }
-}
-
-/**
- * Pads a VALUES list's parameters with rows of nulls (a null unit id matches no row) up to one of a few sizes —
- * 8, 10, 12, 14, 16, 20, 24, 28, 32, 40, …: at most an eighth more rows, and few distinct statements, so SQLite's
- * statement cache keeps them compiled instead of compiling a new one for every batch. The padded row count.
- */
-function padRows(params: unknown[], rows: number, columns: number): number {
-  let size = 8;
-  while (size < rows) size += 2 ** Math.max(1, Math.floor(Math.log2(size)) - 2);
-  for (let i = rows * columns; i < size * columns; i++) params.push(null);
-  return size;
 }
 
 export interface StoredTally {
