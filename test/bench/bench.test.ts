@@ -51,7 +51,7 @@ describe('plenum bench', () => {
     else expect(parsed.postgres).toBeNull();
     expect(parsed.web).toBeNull();
     expect(parsed.rawEd25519VerifyPerSec).toBeGreaterThan(0);
-    expect(parsed.verify).toMatchObject({ reports: 2_000, reportsPerSec: expect.any(Number), ratioPerCoreToRawVerify: expect.any(Number), ratioPerCpuSecondToRawVerify: expect.any(Number), cpuSeconds: expect.any(Number), rawOneCorePerSec: expect.any(Number) });
+    expect(parsed.verify).toMatchObject({ reports: 2_000, reportsPerSec: expect.any(Number), ratioPerCoreToRawVerify: expect.any(Number), ratioToRawParallel: expect.any(Number), rawParallelPerSec: expect.any(Number), ratioPerCpuSecondToRawVerify: expect.any(Number), cpuSeconds: expect.any(Number), rawOneCorePerSec: expect.any(Number) });
     for (const key of ['ingestLoggedPerSec', 'ingestUnloggedPerSec', 'ingestRawVerifyPerSec'] as const) expect(parsed.sqlite![key]).toBeGreaterThan(0);
 
     // The readable table came first, with its correctness checks passed.
