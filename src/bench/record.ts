@@ -92,7 +92,6 @@ export async function logIngestCost(store: Store, org: Organization, count: numb
   raw.burst(RAW_BURST);
   const batcher = new ReportBatcher(db);
   await worker;
-  await (globalThis as any).__benchStarted?.();
   const bar = progressBar(label);
   try {
     for (let i = 0; i < reports.length; i += 250) {
