@@ -629,10 +629,9 @@ function printWeb(w: WebRun): void {
 }
 
 /**
- * The issue's target: verify reports/s ≥ 0.8 of the raw verify rate per core used. Its baseline is the raw rate of the
- * same number of threads verifying at once, measured in the same minutes: that is what the cores give together (on
- * this 2-core machine two threads have given 1.33× to 1.94× one core, by the hour). Also printed: the ratio to
- * one core's rate × the cores (which counts perfect scaling the machine may not have), and per CPU-second.
+ * The issue's target, as it words it: verify reports/s ÷ (the raw one-core verify rate × the cores used) ≥ 0.8. Printed
+ * beside it: the ratio to the raw rate of as many threads verifying at once (what the cores give together: on this
+ * 2-core machine from 1.33× to, in a run where one core read low, 2.21× one core) and per CPU-second.
  */
 const TARGET_VERIFY_PER_CORE = 0.8;
 
@@ -658,9 +657,9 @@ function printVerify(v: VerifyRun): void {
     [`plenum verify, ${v.workers} signature thread${v.workers === 1 ? '' : 's'}, reports/s`, `${int(f.reportsPerSec)} (${int(v.reports)} reports, ${int(v.entries)} entries in ${sec(v.verifyMs)})`],
     ['baseline: raw Ed25519 verify, one core, /s: just before, just after, mean', `${int(v.rawOneCore.before)}, ${int(v.rawOneCore.after)}, ${int(v.rawOneCore.perSec)}`],
     [`baseline: raw Ed25519 verify on ${v.workers} threads at once, /s: just before, just after, mean`, `${int(v.rawParallel.before)}, ${int(v.rawParallel.after)}, ${int(v.rawParallel.perSec)} (${(v.rawParallel.perSec / v.rawOneCore.perSec).toFixed(2)}× one core)`],
+    [`ratio: verify reports/s ÷ (raw one-core rate × ${v.workers} cores used)`, ratio(f.ratioPerCoreToRawVerify)],
+    [`target: ≥ ${TARGET_VERIFY_PER_CORE} per core used`, f.ratioPerCoreToRawVerify >= TARGET_VERIFY_PER_CORE ? 'met' : 'NOT MET'],
     [`ratio: verify reports/s ÷ raw rate on ${v.workers} threads at once`, ratio(f.ratioToRawParallel)],
-    [`target: ≥ ${TARGET_VERIFY_PER_CORE} per core used (the ${v.workers} threads' raw rate)`, f.ratioToRawParallel >= TARGET_VERIFY_PER_CORE ? 'met' : 'NOT MET'],
-    [`ratio: verify reports/s ÷ (raw one-core rate × ${v.workers}), as if the cores scaled perfectly`, ratio(f.ratioPerCoreToRawVerify)],
     ['CPU time of every thread while verifying', `${sec(v.cpuMs)} (${(v.cpuMs / v.verifyMs).toFixed(2)} cores busy on average)`],
     ['ratio: reports per CPU-second ÷ raw one-core rate', ratio(f.ratioPerCpuSecondToRawVerify)],
     ['every check passed (the record is sound)', v.ok ? 'OK' : `NO: ${v.problems.join(' | ')}`],
