@@ -2,7 +2,7 @@ import type { DiscussionDefinition, DiscussionState } from '../domain/discussion
 import { sql } from 'kysely';
 import { isPostgres, type Db } from './db.ts';
 import type { DiscussionUnitsTable } from './schema.ts';
-import { chunks, inList, runSql } from './batch.ts';
+import { chunks, oneOf, runSql } from './batch.ts';
 
 export interface DiscussionRecord {
   definition: DiscussionDefinition;
@@ -126,14 +126,14 @@ export async function findFrozenUnitWithCurrentVersion(
   return r && { ...toFrozenUnit(r), currentVersion: r.version };
 }
 
-/** `findFrozenUnitWithCurrentVersion` for many units of one discussion, in one statement per 10,000 (a report batch). */
+/** `findFrozenUnitWithCurrentVersion` for many units of one discussion, in one statement (per 10,000 on SQLite): a report batch. */
 export async function findFrozenUnitsWithCurrentVersion(
   db: Db,
   discussionId: string,
   unitIds: readonly string[],
 ): Promise<Map<string, FrozenUnit & { currentVersion: number | null }>> {
   const out = new Map<string, FrozenUnit & { currentVersion: number | null }>();
-  for (const ids of chunks([...new Set(unitIds)], 3)) {
+  for (const ids of oneOf(db, [...new Set(unitIds)])) {
     const { rows } = await runSql<Omit<DiscussionUnitsTable, 'discussion_id' | 'search_name'> & { version: number | null }>(
       db,
       // The current version by a subquery per unit (a primary-key lookup): a join lets PostgreSQL, whose statistics
@@ -141,8 +141,8 @@ export async function findFrozenUnitsWithCurrentVersion(
       `select u.unit_id, u.parent_id, u.name, u.kind, u.roll, u.depth, u.ancestors,
         (select r.version from reports r where r.discussion_id = u.discussion_id and r.unit_id = u.unit_id and r.is_current = 1) as version
       from discussion_units u
-      where u.discussion_id = ? and u.unit_id in ${inList(ids.length)}`,
-      [discussionId, ...ids],
+      where u.discussion_id = ? and u.unit_id ${ids.text}`,
+      [discussionId, ...ids.params],
     );
     for (const r of rows) out.set(r.unit_id, { ...toFrozenUnit(r), currentVersion: r.version });
   }

@@ -7,7 +7,7 @@ import { sql, type RawBuilder } from 'kysely';
 import { NO_POSITION, type DiscussionDefinition } from '../domain/discussion.ts';
 import { emptyTally, type TallyCounts } from '../domain/tally.ts';
 import { isPostgres, type Db } from './db.ts';
-import { chunks, inList, rowSource, runSql } from './batch.ts';
+import { chunks, oneOf, rowSource, runSql } from './batch.ts';
 
 export async function insertInitialTallies(
   db: Db,
@@ -135,12 +135,12 @@ export async function applyTallyDelta(db: Db, discussionId: string, unitIds: rea
 export async function applyTallyDeltas(db: Db, discussionId: string, deltas: ReadonlyArray<{ unitId: string; delta: TallyCounts; updatedAt: string }>): Promise<void> {
   if (!deltas.length) return;
   if (isPostgres(db)) {
-    for (const chunk of chunks(deltas, 1)) {
+    for (const ids of oneOf(db, deltas.map((d) => d.unitId))) {
       await runSql(
         db,
         `select t.unit_id from tally_units t join discussion_units u on u.discussion_id = t.discussion_id and u.unit_id = t.unit_id
-        where t.discussion_id = ? and t.unit_id in ${inList(chunk.length)} order by u.depth, t.unit_id for update of t`,
-        [discussionId, ...chunk.map((d) => d.unitId)],
+        where t.discussion_id = ? and t.unit_id ${ids.text} order by u.depth, t.unit_id for update of t`,
+        [discussionId, ...ids.params],
       );
     }
   }

@@ -2,12 +2,13 @@
  * storage/batch.ts `rowSource`: the row source of the batched inserts and updates (PostgreSQL: arrays unnested;
  * SQLite: VALUES lists in chunks, padded for the updates). Whatever goes in — quotes, backslashes, braces, commas,
  * "NULL" as text, non-ASCII, nulls, empty strings, integers up to 2^31 − 1 — comes back out unchanged, as many rows
- * as were given, on both engines; and a padded source joined on its first column changes only the rows given.
+ * as were given, on both engines; a padded source joined on its first column changes only the rows given; and
+ * `oneOf` (PostgreSQL: `= any(array)`; SQLite: IN lists) finds exactly the rows whose key it names.
  */
 import fc from 'fast-check';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rowSource, runSql } from '../../src/storage/batch.ts';
+import { oneOf, rowSource, runSql } from '../../src/storage/batch.ts';
 import type { Store } from '../../src/storage/db.ts';
 import { ENGINES, newStore } from '../support/engines.ts';
 
@@ -58,7 +59,22 @@ describe.each(ENGINES)('rowSource on %s', (engine) => {
     );
   });
 
-  it('an empty source is no statement at all', () => {
+  it('oneOf finds exactly the rows whose key is among the values', async () => {
+    await sql`create table ro (k text primary key)`.execute(store.db);
+    const keys = ['a', 'b"c', 'd\\e', '{f,g}', 'NULL', 'ü', ' h ', "i'j"];
+    for (const part of rowSource(store.db, ['text'], keys.map((k) => [k]))) await runSql(store.db, `insert into ro (k) ${part.text}`, part.params);
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.oneof(fc.constantFrom(...keys), text), { maxLength: 20 }), async (values) => {
+        const found: string[] = [];
+        for (const part of oneOf(store.db, values)) found.push(...(await runSql<{ k: string }>(store.db, `select k from ro where k ${part.text}`, part.params)).rows.map((r) => r.k));
+        expect(found.sort()).toEqual(keys.filter((k) => values.includes(k)).sort());
+      }),
+      { numRuns: 40 },
+    );
+  });
+
+  it('an empty source, or no values, is no statement at all', () => {
     expect(rowSource(store.db, ['text'], [])).toEqual([]);
+    expect(oneOf(store.db, [])).toEqual([]);
   });
 });
