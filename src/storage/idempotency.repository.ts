@@ -1,5 +1,5 @@
 import type { Db } from './db.ts';
-import { chunks, inList, rowSource, runSql } from './batch.ts';
+import { oneOf, rowSource, runSql } from './batch.ts';
 
 export interface IdempotentResponse {
   requestHash: string;
@@ -24,11 +24,11 @@ export async function completeIdempotencyKey(db: Db, scope: string, key: string,
 /** The stored answers of many keys of one scope at once (a report batch), by key. */
 export async function findIdempotentResponses(db: Db, scope: string, keys: readonly string[]): Promise<Map<string, IdempotentResponse>> {
   const out = new Map<string, IdempotentResponse>();
-  for (const chunk of chunks([...new Set(keys)], 1)) {
+  for (const part of oneOf(db, [...new Set(keys)])) {
     const { rows } = await runSql<{ key: string; request_hash: string; response: string }>(
       db,
-      `select key, request_hash, response from idempotency_keys where scope = ? and key in ${inList(chunk.length)}`,
-      [scope, ...chunk],
+      `select key, request_hash, response from idempotency_keys where scope = ? and key ${part.text}`,
+      [scope, ...part.params],
     );
     for (const r of rows) out.set(r.key, { requestHash: r.request_hash, response: JSON.parse(r.response) });
   }

@@ -1,6 +1,6 @@
 /** Unit secretaries' signing keys (table unit_keys, migration 06-log). */
 import type { Db } from './db.ts';
-import { chunks, inList, runSql } from './batch.ts';
+import { oneOf, runSql } from './batch.ts';
 import type { UnitKeysTable } from './schema.ts';
 
 export type KeyState = 'pending' | 'active' | 'refused' | 'revoked' | 'replaced';
@@ -62,8 +62,8 @@ export async function findUnitKey(db: Db, keyId: string): Promise<UnitKey | unde
 /** Many keys by id at once (the signed reports of a batch). */
 export async function findUnitKeys(db: Db, keyIds: readonly string[]): Promise<Map<string, UnitKey>> {
   const out = new Map<string, UnitKey>();
-  for (const chunk of chunks([...new Set(keyIds)], 1)) {
-    const { rows } = await runSql<Row>(db, `select * from unit_keys where key_id in ${inList(chunk.length)}`, chunk);
+  for (const part of oneOf(db, [...new Set(keyIds)])) {
+    const { rows } = await runSql<Row>(db, `select * from unit_keys where key_id ${part.text}`, part.params);
     for (const r of rows) out.set(r.key_id, fromRow(r));
   }
   return out;

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { QuestionVotes, ReportOutcome } from '../domain/report.ts';
 import type { Db } from './db.ts';
 import type { ReportsTable } from './schema.ts';
-import { chunks, inList, rowSource, runSql } from './batch.ts';
+import { oneOf, rowSource, runSql } from './batch.ts';
 
 export interface StoredReport {
   discussionId: string;
@@ -75,8 +75,8 @@ export async function insertReportVersions(db: Db, reports: readonly StoredRepor
 
 /** Retires the current version of each of these units (a report batch stores their new versions). */
 export async function markCurrentSuperseded(db: Db, discussionId: string, unitIds: readonly string[]): Promise<void> {
-  for (const ids of chunks(unitIds, 1)) {
-    await runSql(db, `update reports set is_current = 0 where discussion_id = ? and is_current = 1 and unit_id in ${inList(ids.length)}`, [discussionId, ...ids]);
+  for (const ids of oneOf(db, unitIds)) {
+    await runSql(db, `update reports set is_current = 0 where discussion_id = ? and is_current = 1 and unit_id ${ids.text}`, [discussionId, ...ids.params]);
   }
 }
 
@@ -141,12 +141,12 @@ export async function findCurrentReport(db: Db, discussionId: string, unitId: st
 /** The current report of each of these units that has one (a report batch's corrections), by unit id: three statements. */
 export async function findCurrentReports(db: Db, discussionId: string, unitIds: readonly string[], questionIds: readonly string[]): Promise<Map<string, StoredReport>> {
   const out = new Map<string, StoredReport>();
-  for (const ids of chunks([...new Set(unitIds)], 1)) {
-    const params = [discussionId, ...ids];
-    const where = `discussion_id = ? and unit_id in ${inList(ids.length)}`;
+  for (const ids of oneOf(db, [...new Set(unitIds)])) {
+    const params = [discussionId, ...ids.params];
+    const where = `discussion_id = ? and unit_id ${ids.text}`;
     const join = (t: string) =>
       `from ${t} x join reports r on r.discussion_id = x.discussion_id and r.unit_id = x.unit_id and r.version = x.version and r.is_current = 1
-       where x.discussion_id = ? and x.unit_id in ${inList(ids.length)}`;
+       where x.discussion_id = ? and x.unit_id ${ids.text}`;
     const rows = (await runSql<ReportRow>(db, `select * from reports where ${where} and is_current = 1`, params)).rows;
     const qs = (await runSql<{ unit_id: string; question_id: string; abstain: number; adopted_position_id: string | null }>(
       db, `select x.unit_id, x.question_id, x.abstain, x.adopted_position_id ${join('report_questions')}`, params)).rows;
