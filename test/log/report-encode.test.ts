@@ -12,22 +12,13 @@ import { signerFromSeed } from '../../src/log/note.ts';
 import { encodeReportEntry, statementMessage, statementText } from '../../src/log/report-encode.ts';
 import { reportStatementBytes, signReportStatement, type ReportStatement } from '../../src/log/signing.ts';
 import { finishReportEntry } from '../../src/services/report-entry.ts';
-import { count, hex, id, isoDate, isoDateTime, positive, record, signatureB64 } from '../support/report-arbitraries.ts';
+import { id, isoDateTime, signatureB64, statementMembers } from '../support/report-arbitraries.ts';
 
 
 const statement = fc.record({
   type: fc.constant('report' as const),
   v: fc.constant(1 as const),
-  discussionId: id,
-  unitId: id,
-  version: positive,
-  supersedes: fc.option(positive, { nil: null }),
-  meetingDate: isoDate,
-  present: count,
-  votes: record(fc.record({ positions: record(count), abstain: count })),
-  resolutionSha256: hex,
-  keyId: id,
-  enteredBy: fc.constantFrom('unit' as const, 'office' as const),
+  ...statementMembers,
 });
 
 /** Values that break one rule or another, for any member. */

@@ -8,23 +8,10 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseEntry, parseEntryFully, reportEntry, type ReportEntry } from '../../src/log/entries.ts';
 import { scanReportEntry } from '../../src/log/report-scan.ts';
-import { count, hex, id, isoDate, isoDateTime, positive, record, signatureB64 as signature } from '../support/report-arbitraries.ts';
+import { isoDateTime, signatureB64 as signature, statementMembers } from '../support/report-arbitraries.ts';
 
 
-const reportFields = fc.record({
-  discussionId: id,
-  unitId: id,
-  version: positive,
-  supersedes: fc.option(positive, { nil: null }),
-  meetingDate: isoDate,
-  present: count,
-  votes: record(fc.record({ positions: record(count), abstain: count })),
-  resolutionSha256: hex,
-  submittedAt: isoDateTime,
-  keyId: id,
-  enteredBy: fc.constantFrom('unit' as const, 'office' as const),
-  signature,
-});
+const reportFields = fc.record({ ...statementMembers, submittedAt: isoDateTime, signature });
 
 const mutation = fc.oneof(
   fc.record({ kind: fc.constant('set' as const), at: fc.nat(), byte: fc.integer({ min: 0, max: 255 }) }),

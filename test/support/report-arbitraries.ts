@@ -23,3 +23,16 @@ export const isoDateTime = fc.oneof(
 export const signatureB64 = fc.uint8Array({ minLength: 64, maxLength: 64 }).map((b) => Buffer.from(b).toString('base64'));
 /** A SHA-256 in hex. */
 export const hex = fc.uint8Array({ minLength: 32, maxLength: 32 }).map((b) => Buffer.from(b).toString('hex'));
+/** The members of a report's signed statement but `type` and `v`: what both fast paths' properties draw from. */
+export const statementMembers = {
+  discussionId: id,
+  unitId: id,
+  version: positive,
+  supersedes: fc.option(positive, { nil: null }),
+  meetingDate: isoDate,
+  present: count,
+  votes: record(fc.record({ positions: record(count), abstain: count })),
+  resolutionSha256: hex,
+  keyId: id,
+  enteredBy: fc.constantFrom('unit' as const, 'office' as const),
+};
