@@ -123,7 +123,7 @@ export async function openDiscussion(db: Db, id: string, now: string, onProgress
     onProgress?.(2, 2);
     return viewOf({ ...d, state: 'open', openedAt: now, rootUnitId: root.id }, now);
   });
-  await refreshPlannerStatistics(db, ['discussion_units', 'tally_units', 'tally_questions', 'tally_positions']);
+  await refreshPlannerStatistics(db, ['discussion_units', 'tally_units']);
   return view;
 }
 

@@ -33,6 +33,7 @@ import * as log from './migrations/2026-11-26T06-00-log.ts';
 import * as challenges from './migrations/2026-11-27T00-00-challenges.ts';
 import * as decisions from './migrations/2026-11-27T02-00-decisions.ts';
 import * as conference from './migrations/2026-11-27T01-00-conference.ts';
+import * as packedTally from './migrations/2026-11-27T03-00-packed-tally.ts';
 import type { Database } from './schema.ts';
 import { DomainError } from '../domain/errors.ts';
 
@@ -221,6 +222,7 @@ const migrations: Record<string, Migration> = {
   '2026-11-27T00-00-challenges': challenges,
   '2026-11-27T01-00-conference': conference,
   '2026-11-27T02-00-decisions': decisions,
+  '2026-11-27T03-00-packed-tally': packedTally,
 };
 
 const INTROSPECTION_RACES = new Set(['3F000', '42P01', '42703']);
@@ -230,10 +232,21 @@ const INTROSPECTION_RACES = new Set(['3F000', '42P01', '42703']);
  * looks for them in every schema, and a second Plenum schema in the same database would fool it.
  */
 export async function migrateToLatest(store: Pick<Store, 'db' | 'engine' | 'schema'>): Promise<void> {
+  await migrateTo(store);
+}
+
+/** The migrations' names, oldest first. */
+export const MIGRATIONS: readonly string[] = Object.keys(migrations).sort();
+
+/**
+ * Brings the schema to the migration named `target` (up or down; its tests run each migration's `down`), or to the
+ * latest.
+ */
+export async function migrateTo(store: Pick<Store, 'db' | 'engine' | 'schema'>, target?: string): Promise<void> {
   const schema = store.engine === 'postgres' ? (store.schema ?? 'public') : undefined;
   const migrator = new Migrator({ db: store.db, provider: { getMigrations: async () => migrations }, ...(schema ? { migrationTableSchema: schema } : {}) });
   for (let attempt = 1; ; attempt++) {
-    const { error, results } = await migrator.migrateToLatest();
+    const { error, results } = target === undefined ? await migrator.migrateToLatest() : await migrator.migrateTo(target);
     if (!error) return;
     // Kysely's introspection scans every schema of the database; a schema or table dropped meanwhile by someone else
     // (3F000 schema, 42P01 table, 42703 column "does not exist") is a transient race, not our failure.

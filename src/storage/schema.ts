@@ -69,24 +69,9 @@ export interface TallyUnitsTable {
   members_reported: number;
   present: number;
   units_office_signed: number;
+  /** JSON: the subtree's counts per question — `TallyCounts.questions` (src/domain/tally.ts), as tally.repository.ts writes it. */
+  questions: string;
   updated_at: string;
-}
-export interface TallyQuestionsTable {
-  discussion_id: string;
-  unit_id: string;
-  question_id: string;
-  abstain: number;
-  none_units: number;
-  none_members: number;
-}
-export interface TallyPositionsTable {
-  discussion_id: string;
-  unit_id: string;
-  question_id: string;
-  position_id: string;
-  votes: number;
-  adopted_units: number;
-  adopted_members: number;
 }
 export interface IdempotencyKeysTable { scope: string; key: string; request_hash: string; response: string; created_at: string }
 export interface ApiTokensTable {
@@ -273,8 +258,6 @@ export interface Database {
   report_questions: ReportQuestionsTable;
   report_votes: ReportVotesTable;
   tally_units: TallyUnitsTable;
-  tally_questions: TallyQuestionsTable;
-  tally_positions: TallyPositionsTable;
   idempotency_keys: IdempotencyKeysTable;
   api_tokens: ApiTokensTable;
   // conference (issue 6)

@@ -142,7 +142,10 @@ describe.each(ENGINES)('plenum export and verify on %s', (engine) => {
     const r1 = await getTally(store.db, 'd1', 'r1', CLOCK);
     const b1 = await getTally(store.db, 'd1', 'b1', CLOCK);
     const d22 = await getTally(store.db, 'd1', 'd22', CLOCK);
-    await sql`update tally_positions set votes = votes + 1 where discussion_id = 'd1' and unit_id = 'r1' and question_id = 'q1' and position_id = 'cc'`.execute(store.db);
+    const stored = await sql<{ questions: string }>`select questions from tally_units where discussion_id = 'd1' and unit_id = 'r1'`.execute(store.db);
+    const questions = JSON.parse(stored.rows[0]!.questions) as Record<string, { votes: Record<string, number> }>;
+    questions.q1!.votes.cc! += 1;
+    await sql`update tally_units set questions = ${JSON.stringify(questions)} where discussion_id = 'd1' and unit_id = 'r1'`.execute(store.db);
     await sql`update reports set present = present + 1 where discussion_id = 'd1' and unit_id = 'b1' and is_current = 1`.execute(store.db);
     await sql`update tally_units set members_reported = members_reported + 5 where discussion_id = 'd1' and unit_id = 'd22'`.execute(store.db);
 
