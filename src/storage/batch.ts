@@ -1,5 +1,5 @@
 import { CompiledQuery, type QueryResult } from 'kysely';
-import { isPostgres, type Db } from './db.ts';
+import { isPostgres, preparedOnPostgres, type Db } from './db.ts';
 
 /** Multi-row statements in chunks that stay under both engines' bound-parameter limits (SQLite 32,766; PostgreSQL 65,535). */
 export function chunks<T>(rows: readonly T[], columns: number): T[][] {
@@ -12,13 +12,16 @@ export function chunks<T>(rows: readonly T[], columns: number): T[][] {
 /**
  * Runs SQL written with `?` placeholders (numbered `$1…` for PostgreSQL here) without Kysely's builder: the set-based
  * statements of a report batch have hundreds of parameters, and building them node by node would cost more than
- * running them. Portable SQL only; the text must hold no `?` other than placeholders.
+ * running them. Portable SQL only; the text must hold no `?` other than placeholders. On PostgreSQL the text is run as
+ * a prepared statement (db.ts `preparedOnPostgres`): callers keep texts few and fixed — row sources and id lists as
+ * arrays (`rowSource`, `oneOf`), never values spelled into the text.
  */
 export async function runSql<R = unknown>(db: Db, text: string, params: readonly unknown[]): Promise<QueryResult<R>> {
   let compiled = text;
   if (isPostgres(db)) {
     let n = 0;
     compiled = text.replace(/\?/g, () => `$${++n}`);
+    preparedOnPostgres(compiled);
   }
   return db.executeQuery<R>(CompiledQuery.raw(compiled, params as unknown[]));
 }

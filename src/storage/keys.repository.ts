@@ -63,7 +63,7 @@ export async function findUnitKey(db: Db, keyId: string): Promise<UnitKey | unde
 export async function findUnitKeys(db: Db, keyIds: readonly string[]): Promise<Map<string, UnitKey>> {
   const out = new Map<string, UnitKey>();
   for (const part of oneOf(db, [...new Set(keyIds)])) {
-    const { rows } = await runSql<Row>(db, `select * from unit_keys where key_id ${part.text}`, part.params);
+    const { rows } = await runSql<Row>(db, `select key_id, unit_id, public_key, label, state, replaces, requested_at, requested_by, decided_at, decided_by, reason from unit_keys where key_id ${part.text}`, part.params);
     for (const r of rows) out.set(r.key_id, fromRow(r));
   }
   return out;

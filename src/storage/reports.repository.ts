@@ -138,6 +138,9 @@ export async function findCurrentReport(db: Db, discussionId: string, unitId: st
   return (await loadVersions(db, discussionId, unitId, true, questionIds))[0];
 }
 
+/** `ReportRow`'s columns, named (on PostgreSQL the statement is prepared, and a prepared `*` fails once a column is added). */
+const REPORT_COLUMNS = 'unit_id, version, is_current, meeting_date, present, resolution, quorate, submitted_at, submitted_by, signed_by';
+
 /** The current report of each of these units that has one (a report batch's corrections), by unit id: three statements. */
 export async function findCurrentReports(db: Db, discussionId: string, unitIds: readonly string[], questionIds: readonly string[]): Promise<Map<string, StoredReport>> {
   const out = new Map<string, StoredReport>();
@@ -147,7 +150,7 @@ export async function findCurrentReports(db: Db, discussionId: string, unitIds: 
     const join = (t: string) =>
       `from ${t} x join reports r on r.discussion_id = x.discussion_id and r.unit_id = x.unit_id and r.version = x.version and r.is_current = 1
        where x.discussion_id = ? and x.unit_id ${ids.text}`;
-    const rows = (await runSql<ReportRow>(db, `select * from reports where ${where} and is_current = 1`, params)).rows;
+    const rows = (await runSql<ReportRow>(db, `select ${REPORT_COLUMNS} from reports where ${where} and is_current = 1`, params)).rows;
     const qs = (await runSql<{ unit_id: string; question_id: string; abstain: number; adopted_position_id: string | null }>(
       db, `select x.unit_id, x.question_id, x.abstain, x.adopted_position_id ${join('report_questions')}`, params)).rows;
     const vs = (await runSql<{ unit_id: string; question_id: string; position_id: string; votes: number }>(

@@ -42,9 +42,9 @@ export async function applyTallyDeltas(db: Db, discussionId: string, deltas: Rea
   const stored = new Map<string, TallyUnitsTable>();
   for (const ids of oneOf(db, deltas.map((d) => d.unitId))) {
     const text = isPostgres(db)
-      ? `select t.* from tally_units t join discussion_units u on u.discussion_id = t.discussion_id and u.unit_id = t.unit_id
+      ? `select ${TALLY_COLUMNS.map((c) => `t.${c}`).join(', ')} from tally_units t join discussion_units u on u.discussion_id = t.discussion_id and u.unit_id = t.unit_id
         where t.discussion_id = ? and t.unit_id ${ids.text} order by u.depth, t.unit_id for update of t`
-      : `select * from tally_units where discussion_id = ? and unit_id ${ids.text}`;
+      : `select ${TALLY_COLUMNS.join(', ')} from tally_units where discussion_id = ? and unit_id ${ids.text}`;
     for (const r of (await runSql<TallyUnitsTable>(db, text, [discussionId, ...ids.params])).rows) stored.set(r.unit_id, r);
   }
   const rows: unknown[][] = [];
@@ -66,6 +66,12 @@ export async function applyTallyDeltas(db: Db, discussionId: string, deltas: Rea
     );
   }
 }
+
+/** The columns, named: on PostgreSQL the statement is prepared, and a prepared `*` fails once a column is added. */
+const TALLY_COLUMNS = [
+  'discussion_id', 'unit_id', 'units_total', 'units_reported', 'units_quorate', 'members_total', 'members_reported', 'present',
+  'units_office_signed', 'questions', 'updated_at',
+] as const;
 
 function rowOf(discussionId: string, unitId: string, t: TallyCounts, now: string): TallyUnitsTable {
   return {

@@ -3,14 +3,15 @@
  * SQLite: VALUES lists in chunks, padded for the updates). Whatever goes in — quotes, backslashes, braces, commas,
  * "NULL" as text, non-ASCII, nulls, empty strings, integers up to 2^31 − 1 — comes back out unchanged, as many rows
  * as were given, on both engines; a padded source joined on its first column changes only the rows given; and
- * `oneOf` (PostgreSQL: `= any(array)`; SQLite: IN lists) finds exactly the rows whose key it names.
+ * `oneOf` (PostgreSQL: `= any(array)`; SQLite: IN lists) finds exactly the rows whose key it names. On PostgreSQL
+ * `runSql` runs its texts as prepared statements, parsed once per connection.
  */
 import fc from 'fast-check';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { oneOf, rowSource, runSql } from '../../src/storage/batch.ts';
-import type { Store } from '../../src/storage/db.ts';
-import { ENGINES, newStore } from '../support/engines.ts';
+import { openStore, type Store } from '../../src/storage/db.ts';
+import { ENGINES, newStore, PG_URL } from '../support/engines.ts';
 
 const text = fc.oneof(
   fc.string({ unit: 'binary', maxLength: 40 }).map((s) => s.replace(/\u0000/g, '')),
@@ -76,5 +77,23 @@ describe.each(ENGINES)('rowSource on %s', (engine) => {
   it('an empty source, or no values, is no statement at all', () => {
     expect(rowSource(store.db, ['text'], [])).toEqual([]);
     expect(oneOf(store.db, [])).toEqual([]);
+  });
+});
+
+describe.runIf(ENGINES.includes('postgres'))('runSql on postgres', () => {
+  let store: Store;
+  beforeAll(async () => {
+    const s = await newStore('postgres');
+    // One connection, so the session that prepared the statement is the one asked.
+    store = Object.assign(openStore({ url: PG_URL, schema: s.schema!, poolSize: 1 }), { dispose: s.dispose });
+  });
+  afterAll(() => store.close());
+
+  it('prepares a statement once per connection and runs it by name after', async () => {
+    const text = 'select count(*) as n from log_heads where discussion_id = ?';
+    for (let i = 0; i < 3; i++) expect(Number((await runSql<{ n: number }>(store.db, text, [`d${i}`])).rows[0]!.n)).toBe(0);
+    const prepared = await sql<{ name: string }>`select name from pg_prepared_statements where statement = ${text.replace('?', '$1')}`.execute(store.db);
+    expect(prepared.rows).toHaveLength(1);
+    expect(prepared.rows[0]!.name).toMatch(/^plenum_\d+$/);
   });
 });
