@@ -27,6 +27,7 @@ import { createToken } from '../services/tokens.ts';
 import { migrateToLatest, openStore, type Db, type EngineName, type Store } from '../storage/db.ts';
 import { percentile, rawRequest, runLoad, type LoadResult } from './load.ts';
 import { benchWeb, TARGET_FIRST_RENDER_MS, type WebRun } from './web.ts';
+import { collectGarbage } from './gc.ts';
 import { benchVerify, INGEST_IN_FLIGHT, logIngestCost, rawEd25519VerifyRate, type IngestCost, type VerifyRun } from './record.ts';
 import { mulberry32 } from '../domain/random.ts';
 import { benchDiscussion, branchReport, buildOrganization, DISCUSSION_ID, type Organization } from './organization.ts';
@@ -330,7 +331,8 @@ async function benchEngine(store: Store, org: Organization): Promise<EngineRun> 
   const serviceReports = order.slice(0, serviceCount).map((b) => branchReport(rng, b.id, b.voting));
   const httpReports = order.slice(serviceCount).map((b) => branchReport(rng, b.id, b.voting));
 
-  // Ingest through the service, one report after another.
+  // Ingest through the service, one report after another — each measurement from a collected heap (bench/gc.ts).
+  collectGarbage();
   const service = await timed(tag('ingest via submitReport'), async (p) => {
     for (let i = 0; i < serviceReports.length; i++) {
       await submitReport(db, { discussionId: DISCUSSION_ID, report: serviceReports[i]!, submittedBy: CONSOLE.id, now: now() });
@@ -340,9 +342,11 @@ async function benchEngine(store: Store, org: Organization): Promise<EngineRun> 
   note(tag(`${serviceReports.length.toLocaleString('en')} reports via submitReport in ${(service.ms / 1000).toFixed(2)} s`));
 
   // The record's cost on ingest: with the log against without, interleaved.
+  collectGarbage();
   const logCost = await logIngestCost(store, org, Math.min(LOG_COST_REPORTS, org.branches.length), tag('ingest with and without the log'));
 
   // Ingest over HTTP.
+  collectGarbage();
   const app = await buildApp({ store, live: false });
   await app.listen({ host: '127.0.0.1', port: 0 });
   let httpRun: EngineRun['http'];
