@@ -1,8 +1,8 @@
 /**
  * A full garbage collection between the bench's phases, so a measurement pays for its own garbage and not for the
  * phase before it: the members import of 2,000,000 rows leaves some 2 GB of dead rows on the heap, whose collection
- * (a major GC, its sweeping on helper threads) otherwise fell in the middle of the next measurement — on a 2-core
- * machine, costing the ingest measured after it about a quarter of its rate. `gc` is exposed for this only
+ * otherwise fell in the middle of the next measurement (20,000 logged reports spent 0.70 s in the collector after
+ * the import, 0.24 s without it, in a same-process harness). `gc` is exposed for this only
  * (`--expose-gc` set at run time, read from a fresh context), never in the server.
  */
 import { setFlagsFromString } from 'node:v8';
