@@ -51,13 +51,13 @@ export async function applyTallyDeltas(db: Db, discussionId: string, deltas: Rea
   for (const { unitId, delta, updatedAt } of deltas) {
     const r = stored.get(unitId);
     if (!r) continue;
-    const t = addInto(countsOf(r), delta);
-    rows.push([unitId, t.unitsTotal, t.unitsReported, t.unitsQuorate, t.membersTotal, t.membersReported, t.present, t.unitsOfficeSigned, JSON.stringify(t.questions), r.updated_at > updatedAt ? r.updated_at : updatedAt]);
+    const row = rowOf(discussionId, unitId, addInto(countsOf(r), delta), r.updated_at > updatedAt ? r.updated_at : updatedAt);
+    rows.push(WRITTEN_COLUMNS.map((c) => row[c]));
   }
   for (const part of rowSource(db, ['text', 'integer', 'integer', 'integer', 'integer', 'integer', 'integer', 'integer', 'text', 'text'], rows, { pad: true })) {
     await runSql(
       db,
-      `with v (unit_id, units_total, units_reported, units_quorate, members_total, members_reported, present, units_office_signed, questions, updated_at) as (${part.text})
+      `with v (${WRITTEN_COLUMNS.join(', ')}) as (${part.text})
       update tally_units set units_total = v.units_total, units_reported = v.units_reported, units_quorate = v.units_quorate,
         members_total = v.members_total, members_reported = v.members_reported, present = v.present,
         units_office_signed = v.units_office_signed, questions = v.questions, updated_at = v.updated_at
@@ -72,6 +72,8 @@ const TALLY_COLUMNS = [
   'discussion_id', 'unit_id', 'units_total', 'units_reported', 'units_quorate', 'members_total', 'members_reported', 'present',
   'units_office_signed', 'questions', 'updated_at',
 ] as const;
+/** What a delta rewrites: every column but the key's discussion (the row source joins on `unit_id`, its first). */
+const WRITTEN_COLUMNS = TALLY_COLUMNS.filter((c) => c !== 'discussion_id');
 
 function rowOf(discussionId: string, unitId: string, t: TallyCounts, now: string): TallyUnitsTable {
   return {
@@ -131,15 +133,9 @@ async function readStoredTallies(db: Db, discussion: DiscussionDefinition, unitI
  * packed column where present (0 where not).
  */
 function readCounts(discussion: DiscussionDefinition, r: TallyUnitsTable): TallyCounts {
-  const t = emptyTally(discussion);
-  t.unitsTotal = Number(r.units_total);
-  t.unitsReported = Number(r.units_reported);
-  t.unitsQuorate = Number(r.units_quorate);
-  t.membersTotal = Number(r.members_total);
-  t.membersReported = Number(r.members_reported);
-  t.present = Number(r.present);
-  t.unitsOfficeSigned = Number(r.units_office_signed);
-  const stored = JSON.parse(r.questions) as Record<string, Partial<QuestionTally>>;
+  const { questions, ...figures } = countsOf(r);
+  const stored = questions as Record<string, Partial<QuestionTally>>;
+  const t: TallyCounts = { ...figures, questions: emptyTally(discussion).questions };
   for (const q of discussion.questions) {
     const s = Object.hasOwn(stored, q.id) ? stored[q.id] : undefined;
     if (!s) continue;
