@@ -389,6 +389,25 @@ interface RegisteredKey {
 // ---- the verification ----
 
 export async function verifyRecord(opts: VerifyOptions): Promise<VerifyReport> {
+  // Usage first: nothing is read if the keys given are malformed.
+  const pinned = opts.vkey === undefined ? undefined : parseKey(opts.vkey, '--vkey', parseVerifierKey);
+  const witnesses = (opts.witnesses ?? []).map((w) => parseKey(w, '--witness', parseCosignatureVerifierKey));
+  const required = opts.witnessesRequired ?? witnesses.length;
+  if (!Number.isSafeInteger(required) || required < 0 || required > witnesses.length) {
+    throw new VerifyUsageError(`--witnesses-required ${required} must be between 0 and the ${witnesses.length} witness keys given`);
+  }
+
+  // The entry threads start loading first: their loading overlaps the reads of steps 1 and 2, and they are stopped
+  // however verification ends.
+  const pool = opts.checkSignatures?.entryPool?.();
+  try {
+    return await verifyWith(opts, pool, pinned, witnesses, required);
+  } finally {
+    await pool?.close();
+  }
+}
+
+async function verifyWith(opts: VerifyOptions, pool: EntryPool | undefined, pinned: Verifier | undefined, witnesses: CosignatureVerifier[], required: number): Promise<VerifyReport> {
   const { source } = opts;
   const problems: Problem[] = [];
   const warnings: string[] = [];
@@ -418,14 +437,6 @@ export async function verifyRecord(opts: VerifyOptions): Promise<VerifyReport> {
     if (bytes) figures.bytesRead += bytes.length;
     return bytes;
   };
-
-  // Usage first: nothing is read if the keys given are malformed.
-  const pinned = opts.vkey === undefined ? undefined : parseKey(opts.vkey, '--vkey', parseVerifierKey);
-  const witnesses = (opts.witnesses ?? []).map((w) => parseKey(w, '--witness', parseCosignatureVerifierKey));
-  const required = opts.witnessesRequired ?? witnesses.length;
-  if (!Number.isSafeInteger(required) || required < 0 || required > witnesses.length) {
-    throw new VerifyUsageError(`--witnesses-required ${required} must be between 0 and the ${witnesses.length} witness keys given`);
-  }
 
   // 1. The published tallies, read before the checkpoint so the checkpoint can only be newer. Only their logSize is
   // kept until step 8: the units' figures (half a million objects for 20,000 units) would otherwise stay live through
@@ -499,7 +510,6 @@ export async function verifyRecord(opts: VerifyOptions): Promise<VerifyReport> {
   const tick = () => reading.update(entriesDone + tilesRead, size + coords.length);
   const limit = source.concurrency ?? 1;
   const ring = new KeyRing();
-  const pool = bundleCount > 0 ? opts.checkSignatures?.entryPool?.() : undefined;
   const learnKeys = (c: BundleCheck) => {
     if (!c.ok) return;
     const fresh = c.keys.filter(([id, key]) => ring.learn(id, key));
