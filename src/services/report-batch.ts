@@ -23,6 +23,7 @@ import { isDomainError } from '../domain/errors.ts';
 import { emptyTally, isZeroDelta, type TallyCounts } from '../domain/tally.ts';
 import type { Signer } from '../log/note.ts';
 import { recordAudits } from '../storage/audit.repository.ts';
+import { WriteGroup } from '../storage/batch.ts';
 import type { Db } from '../storage/db.ts';
 import { findFrozenUnitsWithCurrentVersion, type DiscussionRecord, type FrozenUnit } from '../storage/discussions.repository.ts';
 import { findIdempotentResponses, insertCompletedKeys, type IdempotentResponse } from '../storage/idempotency.repository.ts';
@@ -199,7 +200,10 @@ async function writeAccepted(
   const keys = accepted.flatMap(({ cmd, settled }) =>
     cmd.idempotencyKey ? [{ scope: scopeOf(cmd), key: cmd.idempotencyKey, requestHash: claimed.get(keyOf(scopeOf(cmd), cmd.idempotencyKey))!.requestHash, response: settled.accepted, now: cmd.now }] : [],
   );
-  if (keys.length) await insertCompletedKeys(trx, keys);
+  // The writes nobody reads back go together: on PostgreSQL in two round trips (the rows, the audit events and the
+  // tally rows' lock; then the tally rows, the entries and the head), not one per statement (storage/batch.ts).
+  const group = new WriteGroup(trx);
+  if (keys.length) await insertCompletedKeys(group, keys);
   const discussionIds = [...discussions.keys()];
   for (const id of discussionIds) {
     const mine = accepted.filter((a) => a.cmd.discussionId === id);
@@ -209,10 +213,10 @@ async function writeAccepted(
     const firstInBatch = new Map<string, number>();
     for (const a of mine) if (!firstInBatch.has(a.settled.stored.unitId)) firstInBatch.set(a.settled.stored.unitId, a.settled.stored.version);
     const replaced = [...firstInBatch].filter(([, v]) => v > 1).map(([u]) => u);
-    if (replaced.length) await markCurrentSuperseded(trx, id, replaced);
-    await insertReportVersions(trx, mine.map((a) => a.settled.stored));
+    if (replaced.length) await markCurrentSuperseded(group, id, replaced);
+    await insertReportVersions(group, mine.map((a) => a.settled.stored));
   }
-  await recordAudits(trx, accepted.map(({ cmd, settled: { audit } }) => ({ ...audit, now: cmd.now })));
+  await recordAudits(group, accepted.map(({ cmd, settled: { audit } }) => ({ ...audit, now: cmd.now })));
   // Last, as for one report: the tally rows every report shares (the root's) are held for as short a time as possible.
   for (const id of discussionIds) {
     const d = discussions.get(id)!;
@@ -227,7 +231,7 @@ async function writeAccepted(
         if (cmd.now > s.updatedAt) s.updatedAt = cmd.now;
       }
     }
-    if (sums.size) await applyTallyDeltas(trx, id, [...sums.values()]);
+    if (sums.size) await applyTallyDeltas(group, id, [...sums.values()]);
   }
   // The log entries, made meanwhile, in the order of `accepted` (each log's head was locked at its size before the batch).
   const rows = await entries.finish();
@@ -239,7 +243,8 @@ async function writeAccepted(
     list.push({ ...rows[next++]!, appendedAt: a.cmd.now });
     byLog.set(a.cmd.discussionId, list);
   }
-  for (const [id, list] of byLog) await appendLockedLogEntries(trx, id, heads.get(id)!, list);
+  for (const [id, list] of byLog) await appendLockedLogEntries(group, id, heads.get(id)!, list);
+  await group.flush();
 }
 
 /** `into += delta` in place (`into` is the batch's own sum, made by `emptyTally`: its objects may change). */

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Actor, AuditAction, AuditEvent } from '../domain/audit.ts';
 import { formatGrants, parseGrants, type Role } from '../domain/policy.ts';
 import type { Db } from './db.ts';
-import { rowSource, runSql, type ColumnType } from './batch.ts';
+import { dbOf, rowSource, write, type ColumnType, type WriteGroup } from './batch.ts';
 
 /**
  * Event ids sort in the order events were recorded: milliseconds, then a per-process counter, then randomness (two
@@ -34,9 +34,9 @@ export async function recordAudit(db: Db, actor: Actor, action: AuditAction, tar
     .execute();
 }
 
-/** Appends many events in one statement (a report batch), in the caller's transaction; ids in the order given. */
+/** Appends many events in one statement (a report batch), in the caller's transaction, or its group's; ids in the order given. */
 export async function recordAudits(
-  db: Db,
+  target: Db | WriteGroup,
   events: ReadonlyArray<{ actor: Actor; action: AuditAction; target: string; detail: Record<string, unknown>; now: string }>,
 ): Promise<void> {
   if (!events.length) return;
@@ -44,8 +44,8 @@ export async function recordAudits(
   const rows = events.map((e, i) => [
     nextEventId(random.slice(12 * i, 12 * i + 12)), e.now, e.actor.principal.kind, e.actor.principal.id, formatGrants(e.actor.principal.grants), null, e.actor.address, e.action, e.target, JSON.stringify(e.detail),
   ]);
-  for (const part of rowSource(db, Array<ColumnType>(10).fill('text'), rows)) {
-    await runSql(db, `insert into audit_events (id, at, actor_kind, actor_id, actor_role, actor_unit_id, address, action, target, detail) ${part.text}`, part.params);
+  for (const part of rowSource(dbOf(target), Array<ColumnType>(10).fill('text'), rows)) {
+    await write(target, `insert into audit_events (id, at, actor_kind, actor_id, actor_role, actor_unit_id, address, action, target, detail) ${part.text}`, part.params);
   }
 }
 

@@ -104,3 +104,47 @@ export function oneOf(db: Db, values: readonly string[]): RowsPart[] {
 
 /** `(?, ?, …)` for an IN list of `n` values. */
 export const inList = (n: number): string => `(${Array.from({ length: n }, () => '?').join(', ')})`;
+
+/**
+ * Statements whose results nobody reads (a report batch's inserts and updates), gathered so that PostgreSQL runs them
+ * together with the next statement whose rows are wanted (`flush`): one statement, `with w0 as (…), w1 as (…), f as
+ * (THAT) select * from f`, one round trip where there were one per statement — and round trips, not PostgreSQL's work,
+ * were most of a batch's time (on this machine a loopback write that wakes the server costs a third of a millisecond).
+ * Data-modifying WITH parts all run, each once, on the statement's snapshot: so only statements that do not read each
+ * other's rows are gathered (inserts into different tables, the tally rows' update, the entries' insert). SQLite runs
+ * each statement as it comes (`write`): no round trips to save, and no data-modifying WITH.
+ */
+export class WriteGroup {
+  private parts: RowsPart[] = [];
+  constructor(readonly db: Db) {}
+
+  /** Runs `text` now (SQLite) or with the next `flush` (PostgreSQL). */
+  async write(text: string, params: readonly unknown[]): Promise<void> {
+    if (isPostgres(this.db)) this.parts.push({ text, params: [...params] });
+    else await runSql(this.db, text, params);
+  }
+
+  /**
+   * Runs what was gathered, and `last` (a SELECT, or a statement with RETURNING) after it: the rows of `last`, or none.
+   * `last` may lock rows (`for update`): it still sees the rows as they were before the gathered statements.
+   */
+  async flush<R>(last?: RowsPart): Promise<R[]> {
+    const parts = this.parts;
+    this.parts = [];
+    if (!parts.length) return last ? (await runSql<R>(this.db, last.text, last.params)).rows : [];
+    const ctes = parts.map((p, i) => `w${i} as (${p.text})`);
+    const text = last ? `with ${ctes.join(', ')}, f as (${last.text}) select * from f` : `with ${ctes.join(', ')} select 1`;
+    const params = [...parts.flatMap((p) => p.params), ...(last?.params ?? [])];
+    const { rows } = await runSql<R>(this.db, text, params);
+    return last ? rows : [];
+  }
+}
+
+/** A statement run at once on `db`, or gathered by the group (`WriteGroup.write`). */
+export async function write(target: Db | WriteGroup, text: string, params: readonly unknown[]): Promise<void> {
+  if (target instanceof WriteGroup) await target.write(text, params);
+  else await runSql(target, text, params);
+}
+
+/** The database a target writes to. */
+export const dbOf = (target: Db | WriteGroup): Db => (target instanceof WriteGroup ? target.db : target);

@@ -1,5 +1,5 @@
 import type { Db } from './db.ts';
-import { oneOf, rowSource, runSql } from './batch.ts';
+import { dbOf, oneOf, rowSource, runSql, write, type WriteGroup } from './batch.ts';
 
 export interface IdempotentResponse {
   requestHash: string;
@@ -39,9 +39,9 @@ export async function findIdempotentResponses(db: Db, scope: string, keys: reado
  * Stores many keys with their answers at once (a report batch: each key's report was decided before anything was
  * written, so the key is claimed and completed in one row; a concurrent claim of the same key fails the statement).
  */
-export async function insertCompletedKeys(db: Db, rows: ReadonlyArray<{ scope: string; key: string; requestHash: string; response: unknown; now: string }>): Promise<void> {
+export async function insertCompletedKeys(target: Db | WriteGroup, rows: ReadonlyArray<{ scope: string; key: string; requestHash: string; response: unknown; now: string }>): Promise<void> {
   const values = rows.map((r) => [r.scope, r.key, r.requestHash, JSON.stringify(r.response), r.now]);
-  for (const part of rowSource(db, ['text', 'text', 'text', 'text', 'text'], values)) {
-    await runSql(db, `insert into idempotency_keys (scope, key, request_hash, response, created_at) ${part.text}`, part.params);
+  for (const part of rowSource(dbOf(target), ['text', 'text', 'text', 'text', 'text'], values)) {
+    await write(target, `insert into idempotency_keys (scope, key, request_hash, response, created_at) ${part.text}`, part.params);
   }
 }

@@ -6,7 +6,7 @@
  */
 import { sql } from 'kysely';
 import { isPostgres, type Db } from './db.ts';
-import { inList, rowSource, runSql } from './batch.ts';
+import { dbOf, inList, rowSource, runSql, WriteGroup } from './batch.ts';
 
 export interface LogHead {
   discussionId: string;
@@ -90,22 +90,24 @@ export async function lockLogHeads(db: Db, discussionIds: readonly string[]): Pr
 
 /**
  * Appends entries to a log whose head this transaction locked at size `first` (`lockLogHeads`), each with its own
- * `appendedAt`: the head moves once, the entries go in multi-row statements.
+ * `appendedAt`: the head moves once, the entries go in multi-row statements — with a `WriteGroup`, in one round trip with
+ * what the group gathered (PostgreSQL).
  */
 export async function appendLockedLogEntries(
-  db: Db,
+  target: Db | WriteGroup,
   discussionId: string,
   first: number,
   entries: ReadonlyArray<{ entry: string; leafHash: string; appendedAt: string }>,
 ): Promise<void> {
   if (entries.length === 0) return;
-  const head = await runSql<{ size: number }>(db, 'update log_heads set size = size + ? where discussion_id = ? returning size', [entries.length, discussionId]);
-  const end = head.rows[0]?.size;
-  if (end === undefined || Number(end) - entries.length !== first) throw new Error(`the log of discussion '${discussionId}' moved under its lock`);
+  const group = target instanceof WriteGroup ? target : new WriteGroup(target);
   const rows = entries.map((e, i) => [discussionId, first + i, e.entry, e.leafHash, e.appendedAt]);
-  for (const part of rowSource(db, ['text', 'integer', 'text', 'text', 'text'], rows)) {
-    await runSql(db, `insert into log_entries (discussion_id, idx, entry, leaf_hash, appended_at) ${part.text}`, part.params);
+  for (const part of rowSource(dbOf(target), ['text', 'integer', 'text', 'text', 'text'], rows)) {
+    await group.write(`insert into log_entries (discussion_id, idx, entry, leaf_hash, appended_at) ${part.text}`, part.params);
   }
+  const head = await group.flush<{ size: number }>({ text: 'update log_heads set size = size + ? where discussion_id = ? returning size', params: [entries.length, discussionId] });
+  const end = head[0]?.size;
+  if (end === undefined || Number(end) - entries.length !== first) throw new Error(`the log of discussion '${discussionId}' moved under its lock`);
 }
 
 /**

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { QuestionVotes, ReportOutcome } from '../domain/report.ts';
 import type { Db } from './db.ts';
 import type { ReportsTable } from './schema.ts';
-import { oneOf, rowSource, runSql } from './batch.ts';
+import { dbOf, oneOf, rowSource, runSql, write, type WriteGroup } from './batch.ts';
 
 export interface StoredReport {
   discussionId: string;
@@ -45,8 +45,10 @@ export async function insertReportVersion(db: Db, r: StoredReport): Promise<void
 /**
  * Stores many versions at once (a report batch): one multi-row statement per table. The same rows as
  * `insertReportVersion` for each; a version superseded within the same batch is stored with `isCurrent` false.
+ * Into a `WriteGroup`, the statements go with the group's next round trip on PostgreSQL.
  */
-export async function insertReportVersions(db: Db, reports: readonly StoredReport[]): Promise<void> {
+export async function insertReportVersions(target: Db | WriteGroup, reports: readonly StoredReport[]): Promise<void> {
+  const db = dbOf(target);
   if (!reports.length) return;
   const rows = reports.map((r) => [
     r.discussionId, r.unitId, r.version, r.isCurrent ? 1 : 0, r.meetingDate, r.present, r.resolution, r.outcome.quorate ? 1 : 0, r.submittedAt, r.submittedBy,
@@ -54,7 +56,7 @@ export async function insertReportVersions(db: Db, reports: readonly StoredRepor
   ]);
   const reportTypes = ['text', 'text', 'integer', 'integer', 'text', 'integer', 'text', 'integer', 'text', 'text', 'integer', 'text', 'text', 'text'] as const;
   for (const part of rowSource(db, reportTypes, rows)) {
-    await runSql(db, `insert into reports (discussion_id, unit_id, version, is_current, meeting_date, present, resolution, quorate, submitted_at, submitted_by,
+    await write(target, `insert into reports (discussion_id, unit_id, version, is_current, meeting_date, present, resolution, quorate, submitted_at, submitted_by,
                                  log_index, key_id, entered_by, signed_by) ${part.text}`, part.params);
   }
   const questions: unknown[][] = [];
@@ -66,17 +68,20 @@ export async function insertReportVersions(db: Db, reports: readonly StoredRepor
     for (const [q, v] of Object.entries(r.votes)) for (const [p, n] of Object.entries(v.positions)) votes.push([r.discussionId, r.unitId, r.version, q, p, n]);
   }
   for (const part of rowSource(db, ['text', 'text', 'integer', 'text', 'integer', 'text'], questions)) {
-    await runSql(db, `insert into report_questions (discussion_id, unit_id, version, question_id, abstain, adopted_position_id) ${part.text}`, part.params);
+    await write(target, `insert into report_questions (discussion_id, unit_id, version, question_id, abstain, adopted_position_id) ${part.text}`, part.params);
   }
   for (const part of rowSource(db, ['text', 'text', 'integer', 'text', 'text', 'integer'], votes)) {
-    await runSql(db, `insert into report_votes (discussion_id, unit_id, version, question_id, position_id, votes) ${part.text}`, part.params);
+    await write(target, `insert into report_votes (discussion_id, unit_id, version, question_id, position_id, votes) ${part.text}`, part.params);
   }
 }
 
-/** Retires the current version of each of these units (a report batch stores their new versions). */
-export async function markCurrentSuperseded(db: Db, discussionId: string, unitIds: readonly string[]): Promise<void> {
-  for (const ids of oneOf(db, unitIds)) {
-    await runSql(db, `update reports set is_current = 0 where discussion_id = ? and is_current = 1 and unit_id ${ids.text}`, [discussionId, ...ids.params]);
+/**
+ * Retires the current version of each of these units (a report batch stores their new versions). In a `WriteGroup`
+ * on PostgreSQL it runs in one statement with the new versions' insert, whose rows it does not see (one snapshot).
+ */
+export async function markCurrentSuperseded(target: Db | WriteGroup, discussionId: string, unitIds: readonly string[]): Promise<void> {
+  for (const ids of oneOf(dbOf(target), unitIds)) {
+    await write(target, `update reports set is_current = 0 where discussion_id = ? and is_current = 1 and unit_id ${ids.text}`, [discussionId, ...ids.params]);
   }
 }
 

@@ -9,7 +9,7 @@
 import { NO_POSITION, type DiscussionDefinition } from '../domain/discussion.ts';
 import { addInto, emptyTally, type QuestionTally, type TallyCounts } from '../domain/tally.ts';
 import { isPostgres, type Db } from './db.ts';
-import { chunks, oneOf, rowSource, runSql } from './batch.ts';
+import { chunks, dbOf, oneOf, rowSource, runSql, write, WriteGroup } from './batch.ts';
 import type { TallyUnitsTable } from './schema.ts';
 
 export async function insertInitialTallies(
@@ -35,17 +35,21 @@ export async function applyTallyDelta(db: Db, discussionId: string, unitIds: rea
  * whatever the number of units, questions and positions: the rows are read — on PostgreSQL locked, in one order every
  * writer keeps (by depth, then id: root first, as one report's path), so writers sharing ancestors queue instead of
  * deadlocking; SQLite has one writer at a time anyway (BEGIN IMMEDIATE) — and written back from a row source
- * (`update … from`; storage/batch.ts `rowSource`).
+ * (`update … from`; storage/batch.ts `rowSource`). Given a `WriteGroup`, the read goes with the group's statements
+ * gathered so far, and the write with its next round trip (PostgreSQL).
  */
-export async function applyTallyDeltas(db: Db, discussionId: string, deltas: ReadonlyArray<{ unitId: string; delta: TallyCounts; updatedAt: string }>): Promise<void> {
+export async function applyTallyDeltas(target: Db | WriteGroup, discussionId: string, deltas: ReadonlyArray<{ unitId: string; delta: TallyCounts; updatedAt: string }>): Promise<void> {
   if (!deltas.length) return;
+  const db = dbOf(target);
   const stored = new Map<string, TallyUnitsTable>();
   for (const ids of oneOf(db, deltas.map((d) => d.unitId))) {
     const text = isPostgres(db)
       ? `select ${TALLY_COLUMNS.map((c) => `t.${c}`).join(', ')} from tally_units t join discussion_units u on u.discussion_id = t.discussion_id and u.unit_id = t.unit_id
         where t.discussion_id = ? and t.unit_id ${ids.text} order by u.depth, t.unit_id for update of t`
       : `select ${TALLY_COLUMNS.join(', ')} from tally_units where discussion_id = ? and unit_id ${ids.text}`;
-    for (const r of (await runSql<TallyUnitsTable>(db, text, [discussionId, ...ids.params])).rows) stored.set(r.unit_id, r);
+    const params = [discussionId, ...ids.params];
+    const rows = target instanceof WriteGroup ? await target.flush<TallyUnitsTable>({ text, params }) : (await runSql<TallyUnitsTable>(db, text, params)).rows;
+    for (const r of rows) stored.set(r.unit_id, r);
   }
   const rows: unknown[][] = [];
   for (const { unitId, delta, updatedAt } of deltas) {
@@ -55,8 +59,8 @@ export async function applyTallyDeltas(db: Db, discussionId: string, deltas: Rea
     rows.push(WRITTEN_COLUMNS.map((c) => row[c]));
   }
   for (const part of rowSource(db, ['text', 'integer', 'integer', 'integer', 'integer', 'integer', 'integer', 'integer', 'text', 'text'], rows, { pad: true })) {
-    await runSql(
-      db,
+    await write(
+      target,
       `with v (${WRITTEN_COLUMNS.join(', ')}) as (${part.text})
       update tally_units set units_total = v.units_total, units_reported = v.units_reported, units_quorate = v.units_quorate,
         members_total = v.members_total, members_reported = v.members_reported, present = v.present,
