@@ -283,7 +283,7 @@ async function hasLog(db: Db, discussionId: string): Promise<boolean> {
 /** Whether this process has seen a log of the discussion in `db` (without I/O; false: not known to have one). */
 export const knownToHaveLog = (db: Db, discussionId: string): boolean => knownLogs(db).get(discussionId) === true;
 
-/** Remembers discussions whose log heads were just read (a report batch's `lockLogHeads`): they have a log. */
+/** Remembers discussions whose log heads were just read (a report batch's `findDiscussionsLockingLogs`): they have a log. */
 export function rememberLogs(db: Db, discussionIds: Iterable<string>): void {
   const known = knownLogs(db);
   for (const id of discussionIds) known.set(id, true);

@@ -19,20 +19,19 @@
  * Order of locks on PostgreSQL: the batch's log heads first (discussion order), before any read, so no other writer
  * appends to those logs between what the batch reads and what it writes; the tally rows last, by depth then id.
  */
-import { isDomainError } from '../domain/errors.ts';
+import { notFound } from '../domain/errors.ts';
 import { emptyTally, isZeroDelta, type TallyCounts } from '../domain/tally.ts';
 import type { Signer } from '../log/note.ts';
 import { recordAudits } from '../storage/audit.repository.ts';
 import { WriteGroup } from '../storage/batch.ts';
 import type { Db } from '../storage/db.ts';
-import { findFrozenUnitsWithCurrentVersion, type DiscussionRecord, type FrozenUnit } from '../storage/discussions.repository.ts';
+import { findDiscussionsLockingLogs, findFrozenUnitsWithCurrentVersion, type DiscussionRecord, type FrozenUnit } from '../storage/discussions.repository.ts';
 import { findIdempotentResponses, insertCompletedKeys, type IdempotentResponse } from '../storage/idempotency.repository.ts';
 import { findUnitKeys, type UnitKey } from '../storage/keys.repository.ts';
-import { appendLockedLogEntries, lockLogHeads } from '../storage/log.repository.ts';
+import { appendLockedLogEntries } from '../storage/log.repository.ts';
 import { findCurrentReports, insertReportVersions, markCurrentSuperseded, type StoredReport } from '../storage/reports.repository.ts';
 import { applyTallyDeltas } from '../storage/tally.repository.ts';
 import { crashPoint } from './crash-points.ts';
-import { getDiscussion } from './discussions.ts';
 import { makeEntries, premake, sendPremade, type BatchEntry, type Entries, type EntryJob, type PremadeEntry } from './entry-pool.ts';
 import { cachedOfficeSigner, knownToHaveLog, officeSigner, rememberLogs, settleSigner, signedStatement, type LoggedReport } from './log.ts';
 import type { EntryRow } from './report-entry.ts';
@@ -88,20 +87,16 @@ export async function writeReportBatch(trx: Db, cmds: readonly SubmitReport[], p
   // The entries started ahead go to the worker now, if they have not yet: it signs while this batch reads.
   sendPremade();
   const discussionIds = [...new Set(cmds.map((c) => c.discussionId))].sort();
-  // The log heads first: on PostgreSQL they stay locked to the commit (see above). A discussion without one has no log.
-  const heads = await lockLogHeads(trx, discussionIds);
+  // The log heads first: on PostgreSQL they stay locked to the commit (see above), taken with the discussions' rows
+  // in one statement. A discussion without one has no log.
+  const found = await findDiscussionsLockingLogs(trx, discussionIds);
+  const heads = new Map<string, number>();
+  for (const [id, f] of found) if (f.logSize !== null) heads.set(id, f.logSize);
   rememberLogs(trx, heads.keys());
 
   // ---- read: everything the checks need, a few statements for the whole batch ----
   const discussions = new Map<string, DiscussionRecord | { refused: unknown }>();
-  for (const id of discussionIds) {
-    try {
-      discussions.set(id, await getDiscussion(trx, id));
-    } catch (e) {
-      if (!isDomainError(e)) throw e;
-      discussions.set(id, { refused: e });
-    }
-  }
+  for (const id of discussionIds) discussions.set(id, found.get(id)?.record ?? { refused: notFound('discussion', id) });
   const units = new Map<string, UnitWithVersion>();
   const currents = new Map<string, StoredReport>();
   for (const id of discussionIds) {

@@ -2,7 +2,7 @@ import type { DiscussionDefinition, DiscussionState } from '../domain/discussion
 import { sql } from 'kysely';
 import { isPostgres, type Db } from './db.ts';
 import type { DiscussionUnitsTable } from './schema.ts';
-import { chunks, oneOf, runSql } from './batch.ts';
+import { chunks, inList, oneOf, runSql } from './batch.ts';
 
 export interface DiscussionRecord {
   definition: DiscussionDefinition;
@@ -55,6 +55,32 @@ export async function findDiscussion(db: Db, id: string, opts: { lock?: boolean 
   const r = await q.executeTakeFirst();
   return r && toRecord(r);
 }
+
+/**
+ * The discussions with their logs' sizes (null: no log) and, on PostgreSQL, their logs' heads locked for the rest of
+ * the transaction, in id order (SQLite serializes writers anyway): a report batch takes its logs' append locks with its
+ * first read, so what it decides from its reads cannot be overtaken by another writer's append — the lock and the
+ * discussions' rows in one round trip. A discussion not found is absent. The heads are read and locked whole before
+ * the join (a materialized WITH).
+ */
+export async function findDiscussionsLockingLogs(db: Db, ids: readonly string[]): Promise<Map<string, { record: DiscussionRecord; logSize: number | null }>> {
+  const out = new Map<string, { record: DiscussionRecord; logSize: number | null }>();
+  const sorted = [...new Set(ids)].sort();
+  if (!sorted.length) return out;
+  const columns = 'd.id, d.definition, d.state, d.root_unit_id, d.created_at, d.opened_at, h.size as log_size';
+  const [inIds] = oneOf(db, sorted);
+  const rows = isPostgres(db)
+    ? await runSql<DiscussionRow>(
+        db,
+        `with h as materialized (select discussion_id, size from log_heads where discussion_id ${inIds!.text} order by discussion_id for update)
+        select ${columns} from discussions d left join h on h.discussion_id = d.id where d.id ${inIds!.text}`,
+        [...inIds!.params, ...inIds!.params],
+      )
+    : await runSql<DiscussionRow>(db, `select ${columns} from discussions d left join log_heads h on h.discussion_id = d.id where d.id in ${inList(sorted.length)}`, sorted);
+  for (const r of rows.rows) out.set(r.id, { record: toRecord(r), logSize: r.log_size === null ? null : Number(r.log_size) });
+  return out;
+}
+type DiscussionRow = { id: string; definition: string; state: string; root_unit_id: string | null; created_at: string; opened_at: string | null; log_size: number | null };
 
 export async function listDiscussions(db: Db): Promise<DiscussionRecord[]> {
   const rows = await db.selectFrom('discussions').selectAll().orderBy('created_at').orderBy('id').execute();

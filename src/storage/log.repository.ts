@@ -6,7 +6,7 @@
  */
 import { sql } from 'kysely';
 import { isPostgres, type Db } from './db.ts';
-import { dbOf, inList, rowSource, runSql, WriteGroup } from './batch.ts';
+import { dbOf, rowSource, runSql, WriteGroup } from './batch.ts';
 
 export interface LogHead {
   discussionId: string;
@@ -71,25 +71,7 @@ export async function appendLogEntries(
 }
 
 /**
- * The sizes of these discussions' logs (those that have one), their heads locked for the rest of the transaction on
- * PostgreSQL, in discussion order (SQLite serializes writers anyway): a report batch takes its logs' append locks
- * before it reads anything, so what it decides from its reads cannot be overtaken by another writer's append.
- */
-export async function lockLogHeads(db: Db, discussionIds: readonly string[]): Promise<Map<string, number>> {
-  const ids = [...new Set(discussionIds)].sort();
-  const out = new Map<string, number>();
-  if (!ids.length) return out;
-  const { rows } = await runSql<{ discussion_id: string; size: number }>(
-    db,
-    `select discussion_id, size from log_heads where discussion_id in ${inList(ids.length)} order by discussion_id${isPostgres(db) ? ' for update' : ''}`,
-    ids,
-  );
-  for (const r of rows) out.set(r.discussion_id, Number(r.size));
-  return out;
-}
-
-/**
- * Appends entries to a log whose head this transaction locked at size `first` (`lockLogHeads`), each with its own
+ * Appends entries to a log whose head this transaction locked at size `first` (storage/discussions.repository.ts `findDiscussionsLockingLogs`), each with its own
  * `appendedAt`: the head moves once, the entries go in multi-row statements — with a `WriteGroup`, in one round trip with
  * what the group gathered (PostgreSQL).
  */

@@ -237,6 +237,23 @@ describe.each(ENGINES)('a batch written set-based = the same reports one by one,
     expect(seen.corrections).toBeGreaterThan(0);
     expect(seen.signed).toBeGreaterThan(0);
   });
+
+  it('refuses the reports of a discussion that does not exist, as alone, and writes the others', async () => {
+    const id = `p${++n}`;
+    for (const s of [one, batched]) {
+      await createDiscussion(s.db, discussionDef({ id, rules: { quorum: 0.5, majority: 'votes-cast' } }), T0);
+      await openDiscussion(s.db, id, T0);
+    }
+    const cmds = [command(id, SIGNED_FIRST), command('nowhere', SIGNED_FIRST)];
+    const expected: BatchAnswer[] = [];
+    for (const c of cmds) expected.push(await submitReport(one.db, c).then((ok) => ({ ok }), (error: unknown) => ({ error })));
+    const trx = await batched.db.startTransaction().execute();
+    const answers = await writeReportBatch(trx, cmds);
+    await trx.commit().execute();
+    expect(answers.map(shown)).toEqual(expected.map(shown));
+    expect('error' in answers[1]! && isDomainError(answers[1].error) && answers[1].error.code).toBe('not_found');
+    expect(await rows(batched, id)).toEqual(await rows(one, id));
+  });
 });
 
 describe.runIf(ENGINES.includes('postgres'))('a batch that loses a race on PostgreSQL', () => {

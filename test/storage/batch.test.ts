@@ -4,12 +4,14 @@
  * "NULL" as text, non-ASCII, nulls, empty strings, integers up to 2^31 − 1 — comes back out unchanged, as many rows
  * as were given, on both engines; a padded source joined on its first column changes only the rows given; and
  * `oneOf` (PostgreSQL: `= any(array)`; SQLite: IN lists) finds exactly the rows whose key it names. On PostgreSQL
- * `runSql` runs its texts as prepared statements, parsed once per connection.
+ * `runSql` runs its texts as prepared statements, parsed once per connection. A `WriteGroup` gathers writes into the
+ * next statement whose rows are wanted on PostgreSQL (one statement: all or nothing, one snapshot) and runs them at
+ * once on SQLite.
  */
 import fc from 'fast-check';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { oneOf, rowSource, runSql } from '../../src/storage/batch.ts';
+import { oneOf, rowSource, runSql, WriteGroup } from '../../src/storage/batch.ts';
 import { openStore, type Store } from '../../src/storage/db.ts';
 import { ENGINES, newStore, PG_URL } from '../support/engines.ts';
 
@@ -77,6 +79,46 @@ describe.each(ENGINES)('rowSource on %s', (engine) => {
   it('an empty source, or no values, is no statement at all', () => {
     expect(rowSource(store.db, ['text'], [])).toEqual([]);
     expect(oneOf(store.db, [])).toEqual([]);
+  });
+});
+
+describe.each(ENGINES)('WriteGroup on %s', (engine) => {
+  let store: Store & { dispose(): Promise<void> };
+  const count = async () => Number((await runSql<{ n: number }>(store.db, 'select count(*) as n from wg', [])).rows[0]!.n);
+  beforeAll(async () => {
+    store = await newStore(engine);
+    await sql`create table wg (k integer primary key, v text not null)`.execute(store.db);
+  });
+  afterAll(() => store.dispose());
+
+  it('runs the gathered writes with the last statement, whose rows it returns', async () => {
+    const group = new WriteGroup(store.db);
+    await group.write('insert into wg (k, v) values (?, ?)', [1, 'a']);
+    await group.write('insert into wg (k, v) values (?, ?)', [2, 'b']);
+    // Gathered on PostgreSQL; run at once on SQLite.
+    expect(await count()).toBe(engine === 'postgres' ? 0 : 2);
+    const rows = await group.flush<{ n: number }>({ text: 'select count(*) as n from wg where k > ?', params: [0] });
+    // On PostgreSQL the last statement reads the table as the gathered writes found it: one statement, one snapshot.
+    expect(Number(rows[0]!.n)).toBe(engine === 'postgres' ? 0 : 2);
+    expect(await count()).toBe(2);
+    expect(await group.flush()).toEqual([]);
+    await group.write('update wg set v = ? where k = ?', ['c', 1]);
+    await group.flush();
+    expect((await runSql<{ v: string }>(store.db, 'select v from wg where k = ?', [1])).rows[0]!.v).toBe('c');
+  });
+
+  it('fails as one statement on PostgreSQL (a part that fails leaves nothing of the others), statement by statement on SQLite', async () => {
+    const before = await count();
+    const group = new WriteGroup(store.db);
+    await group.write('insert into wg (k, v) values (?, ?)', [10, 'new']);
+    if (engine === 'postgres') {
+      await group.write('insert into wg (k, v) values (?, ?)', [1, 'taken']);
+      await expect(group.flush()).rejects.toThrow(/duplicate key/);
+      expect(await count()).toBe(before);
+    } else {
+      await expect(group.write('insert into wg (k, v) values (?, ?)', [1, 'taken'])).rejects.toThrow(/UNIQUE/);
+      expect(await count()).toBe(before + 1);
+    }
   });
 });
 
