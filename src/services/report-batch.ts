@@ -88,8 +88,9 @@ export async function writeReportBatch(trx: Db, cmds: readonly SubmitReport[], p
   sendPremade();
   const discussionIds = [...new Set(cmds.map((c) => c.discussionId))].sort();
   // The log heads first: on PostgreSQL they stay locked to the commit (see above), taken with the discussions' rows
-  // in one statement. A discussion without one has no log.
-  const found = await findDiscussionsLockingLogs(trx, discussionIds);
+  // in one statement, which also announces the batch's discussions (delivered at commit, if it commits: the change
+  // feed, storage/change-feed.ts). A discussion without one has no log.
+  const found = await findDiscussionsLockingLogs(trx, discussionIds, { announce: true });
   const heads = new Map<string, number>();
   for (const [id, f] of found) if (f.logSize !== null) heads.set(id, f.logSize);
   rememberLogs(trx, heads.keys());

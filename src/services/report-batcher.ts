@@ -81,7 +81,6 @@ export class ReportBatcher {
         batch.map((p) => p.cmd),
         batch.map((p) => p.premade),
       );
-      await announceReports(trx, [...new Set(batch.map((p) => p.cmd.discussionId))]);
     } catch {
       // Nothing of it was stored; the batch again, a savepoint per report (races settled report by report).
       await trx?.rollback().execute().catch(() => undefined);

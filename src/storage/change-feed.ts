@@ -23,6 +23,17 @@ export interface ChangeFeed {
 }
 
 /**
+ * The announcement of `announceReports` as an expression of a statement the transaction runs anyway, for the
+ * discussion id in `column` (PostgreSQL): one notification per row the statement returns, with the same payload —
+ * a report batch announces its discussions with its first read (storage/discussions.repository.ts
+ * `findDiscussionsLockingLogs`), not in a round trip of its own. A notification is delivered at commit whenever in the
+ * transaction it was made.
+ */
+export function announcementOf(column: string): { text: string; params: unknown[] } {
+  return { text: `pg_notify(?, '{"discussionId":' || to_json(${column})::text || '}')`, params: [CHANNEL] };
+}
+
+/**
  * Announces, inside the transaction that stores reports, that these discussions changed. PostgreSQL delivers a
  * NOTIFY only if and when the transaction commits (and merges identical ones). SQLite needs nothing: other processes
  * notice the commit through data_version, and this process through `publish`.

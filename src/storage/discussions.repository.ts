@@ -3,6 +3,7 @@ import { sql } from 'kysely';
 import { isPostgres, type Db } from './db.ts';
 import type { DiscussionUnitsTable } from './schema.ts';
 import { chunks, inList, oneOf, runSql } from './batch.ts';
+import { announcementOf } from './change-feed.ts';
 
 export interface DiscussionRecord {
   definition: DiscussionDefinition;
@@ -61,20 +62,28 @@ export async function findDiscussion(db: Db, id: string, opts: { lock?: boolean 
  * the transaction, in id order (SQLite serializes writers anyway): a report batch takes its logs' append locks with its
  * first read, so what it decides from its reads cannot be overtaken by another writer's append — the lock and the
  * discussions' rows in one round trip. A discussion not found is absent. The heads are read and locked whole before
- * the join (a materialized WITH).
+ * the join (a materialized WITH). With `announce`, each discussion found is announced in the same statement, as
+ * `announceReports` would (PostgreSQL; SQLite needs no announcement).
  */
-export async function findDiscussionsLockingLogs(db: Db, ids: readonly string[]): Promise<Map<string, { record: DiscussionRecord; logSize: number | null }>> {
+export async function findDiscussionsLockingLogs(
+  db: Db,
+  ids: readonly string[],
+  opts: { announce?: boolean } = {},
+): Promise<Map<string, { record: DiscussionRecord; logSize: number | null }>> {
   const out = new Map<string, { record: DiscussionRecord; logSize: number | null }>();
   const sorted = [...new Set(ids)].sort();
   if (!sorted.length) return out;
   const columns = 'd.id, d.definition, d.state, d.root_unit_id, d.created_at, d.opened_at, h.size as log_size';
   const [inIds] = oneOf(db, sorted);
+  // With `announce`, each discussion found is announced by the same statement (storage/change-feed.ts).
+  const announcement = opts.announce ? announcementOf('d.id') : undefined;
   const rows = isPostgres(db)
     ? await runSql<DiscussionRow>(
         db,
         `with h as materialized (select discussion_id, size from log_heads where discussion_id ${inIds!.text} order by discussion_id for update)
-        select ${columns} from discussions d left join h on h.discussion_id = d.id where d.id ${inIds!.text}`,
-        [...inIds!.params, ...inIds!.params],
+        select ${columns}${announcement ? `, ${announcement.text} as announced` : ''} from discussions d left join h on h.discussion_id = d.id
+        where d.id ${inIds!.text}`,
+        [...inIds!.params, ...(announcement?.params ?? []), ...inIds!.params],
       )
     : await runSql<DiscussionRow>(db, `select ${columns} from discussions d left join log_heads h on h.discussion_id = d.id where d.id in ${inList(sorted.length)}`, sorted);
   for (const r of rows.rows) out.set(r.id, { record: toRecord(r), logSize: r.log_size === null ? null : Number(r.log_size) });

@@ -11,6 +11,7 @@
  */
 import fc from 'fast-check';
 import { sql } from 'kysely';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isDomainError } from '../../src/domain/errors.ts';
 import type { Principal } from '../../src/domain/policy.ts';
@@ -256,8 +257,38 @@ describe.each(ENGINES)('a batch written set-based = the same reports one by one,
   });
 });
 
-describe.runIf(ENGINES.includes('postgres'))('a batch that loses a race on PostgreSQL', () => {
-  it('is written again report by report, and each report gets the answer it would alone', async () => {
+describe.runIf(ENGINES.includes('postgres'))('a batch on PostgreSQL', () => {
+  it('announces its discussion to every listener once it commits (the change feed), from its first statement', async () => {
+    const store = await newStore('postgres');
+    const listener = new pg.Client({ connectionString: store.url! });
+    await listener.connect();
+    try {
+      await importUnitsCsv(store.db, SMALL_TREE, T0);
+      await importMembersCsv(store.db, membersCsv(SMALL_ROLLS), T0);
+      // An id no other test uses: the channel is shared by every schema of the database.
+      const id = `announced-${Date.now().toString(36)}`;
+      await createDiscussion(store.db, discussionDef({ id }), T0);
+      await openDiscussion(store.db, id, T0);
+      const heard: unknown[] = [];
+      listener.on('notification', (n) => {
+        const payload = JSON.parse(n.payload ?? 'null') as { discussionId?: string } | null;
+        if (payload?.discussionId === id) heard.push(payload);
+      });
+      await listener.query('LISTEN plenum_changes');
+      const batcher = new ReportBatcher(store.db);
+      const cmd = (unitId: string): SubmitReport => ({ discussionId: id, report: { unitId, meetingDate: '2024-01-05', present: 5, votes: {}, resolution: 'r' }, submittedBy: 'office', now: T1 });
+      const results = await Promise.all([batcher.submit(cmd('b1')), batcher.submit(cmd('b2')), batcher.submit(cmd('b3'))]);
+      expect(results.map((r) => r.accepted.version)).toEqual([1, 1, 1]);
+      for (let i = 0; i < 50 && heard.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+      // One notification for the batch, with the payload a report alone gives (identical ones merge at commit).
+      expect(heard).toEqual([{ discussionId: id }]);
+    } finally {
+      await listener.end();
+      await store.dispose();
+    }
+  });
+
+  it('that loses a race is written again report by report, and each report gets the answer it would alone', async () => {
     const store = await newStore('postgres');
     const other = openStore({ url: store.url!, schema: store.schema! });
     try {
