@@ -2,7 +2,7 @@ import type { DiscussionDefinition, DiscussionState } from '../domain/discussion
 import { sql } from 'kysely';
 import { isPostgres, type Db } from './db.ts';
 import type { DiscussionUnitsTable } from './schema.ts';
-import { chunks, inList, oneOf, runSql } from './batch.ts';
+import { chunks, oneOf, runSql } from './batch.ts';
 import { announcementOf } from './change-feed.ts';
 
 export interface DiscussionRecord {
@@ -74,18 +74,18 @@ export async function findDiscussionsLockingLogs(
   const sorted = [...new Set(ids)].sort();
   if (!sorted.length) return out;
   const columns = 'd.id, d.definition, d.state, d.root_unit_id, d.created_at, d.opened_at, h.size as log_size';
-  const [inIds] = oneOf(db, sorted);
+  const inIds = oneOf(db, sorted)[0]!; // a batch's few discussions: one part on either engine
   // With `announce`, each discussion found is announced by the same statement (storage/change-feed.ts).
   const announcement = opts.announce ? announcementOf('d.id') : undefined;
   const rows = isPostgres(db)
     ? await runSql<DiscussionRow>(
         db,
-        `with h as materialized (select discussion_id, size from log_heads where discussion_id ${inIds!.text} order by discussion_id for update)
+        `with h as materialized (select discussion_id, size from log_heads where discussion_id ${inIds.text} order by discussion_id for update)
         select ${columns}${announcement ? `, ${announcement.text} as announced` : ''} from discussions d left join h on h.discussion_id = d.id
-        where d.id ${inIds!.text}`,
-        [...inIds!.params, ...(announcement?.params ?? []), ...inIds!.params],
+        where d.id ${inIds.text}`,
+        [...inIds.params, ...(announcement?.params ?? []), ...inIds.params],
       )
-    : await runSql<DiscussionRow>(db, `select ${columns} from discussions d left join log_heads h on h.discussion_id = d.id where d.id in ${inList(sorted.length)}`, sorted);
+    : await runSql<DiscussionRow>(db, `select ${columns} from discussions d left join log_heads h on h.discussion_id = d.id where d.id ${inIds.text}`, inIds.params);
   for (const r of rows.rows) out.set(r.id, { record: toRecord(r), logSize: r.log_size === null ? null : Number(r.log_size) });
   return out;
 }

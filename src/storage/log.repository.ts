@@ -71,9 +71,9 @@ export async function appendLogEntries(
 }
 
 /**
- * Appends entries to a log whose head this transaction locked at size `first` (storage/discussions.repository.ts `findDiscussionsLockingLogs`), each with its own
- * `appendedAt`: the head moves once, the entries go in multi-row statements — with a `WriteGroup`, in one round trip with
- * what the group gathered (PostgreSQL).
+ * Appends entries to a log whose head this transaction locked at size `first` (storage/discussions.repository.ts
+ * `findDiscussionsLockingLogs`), each with its own `appendedAt`: the head moves once, the entries go in multi-row
+ * statements — on PostgreSQL in one round trip with what the group gathered (or with nothing, given a plain `Db`).
  */
 export async function appendLockedLogEntries(
   target: Db | WriteGroup,
