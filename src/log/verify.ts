@@ -78,6 +78,7 @@ export type SignatureChecker = ((jobs: readonly SignatureJob[], progress: (done:
 
 /** Threads running `checkBundle` (src/cli/verify.ts): the bundle's bytes in, its `BundleCheck` out. */
 export interface EntryPool {
+  /** `bytes` may be taken (transferred to a thread): the caller does not read them afterwards. */
   check(bytes: Uint8Array, first: number, width: number): Promise<BundleCheck>;
   /** Keys (id → base64 public key) named by key entries elsewhere in the log, for the threads' signature checks. */
   addKeys(keys: ReadonlyArray<readonly [string, string]>): void;

@@ -337,10 +337,18 @@ describe('the entry workers', () => {
       const rest = encodeBundle(entries.slice(3));
       // The verdicts as [log index, verified] for the entries checked (a bundle's compact Int32Array).
       const checked = (c: BundleCheck, first: number) => (c.ok ? [...c.verdicts].flatMap((v, k) => (v ? [[first + k, v > 0]] : [])) : null);
-      const alone = await pool.check(rest, 3, 6);
+      const alone = await pool.check(rest.slice(), 3, 6);
       expect(alone).toMatchObject({ ok: true, verdictKeys: [] });
       expect(checked(alone, 3)).toEqual([]);
-      const whole = await pool.check(bytes, 0, 9);
+      // A buffer of its own is handed to the thread, not copied; a view of a larger buffer is copied, the buffer left.
+      const own = bytes.slice();
+      const whole = await pool.check(own, 0, 9);
+      expect(own.byteLength).toBe(0);
+      const larger = new Uint8Array(bytes.length + 8);
+      larger.set(bytes, 8);
+      const view = larger.subarray(8);
+      expect(await pool.check(view, 0, 9)).toMatchObject({ ok: true });
+      expect(Buffer.from(view).equals(Buffer.from(bytes))).toBe(true);
       if (!whole.ok) throw new Error('the bundle does not decode');
       expect(Buffer.from(whole.leaves).equals(Buffer.concat(entries.map(leafHash)))).toBe(true);
       expect(whole.entries.map((e) => (e === null ? 'digested' : typeof e === 'string' ? e : e.type))).toEqual(['discussion', 'key', 'roll', ...Array(6).fill('report')]);
@@ -349,9 +357,9 @@ describe('the entry workers', () => {
       expect(whole.keys).toHaveLength(1);
       // Sent to every thread, the key is used.
       pool.addKeys(whole.keys);
-      const later = await Promise.all([pool.check(rest, 3, 6), pool.check(rest, 3, 6)]);
+      const later = await Promise.all([pool.check(rest.slice(), 3, 6), pool.check(rest.slice(), 3, 6)]);
       for (const c of later) expect(checked(c, 3)).toEqual([3, 4, 5, 6, 7, 8].map((i) => [i, true]));
-      expect(await pool.check(rest, 3, 5)).toEqual({ ok: false, count: 6 });
+      expect(await pool.check(rest.slice(), 3, 5)).toEqual({ ok: false, count: 6 });
     } finally {
       await pool.close();
     }
