@@ -273,10 +273,15 @@ describe.each(ENGINES)('HTTP API on %s', (engine) => {
   });
 
   it('sends security headers', async () => {
-    const r = await app.inject({ url: '/' });
-    expect(r.headers['content-security-policy']).toMatch(/default-src 'self'/);
-    expect(r.headers['x-content-type-options']).toBe('nosniff');
-    expect(r.headers['x-frame-options']).toBe('SAMEORIGIN');
+    // On a page, an API answer, a refusal and an unknown path alike.
+    for (const [url, status] of [['/', 200], ['/api/v1/discussions', 200], ['/api/v1/units/b1/members', 401], ['/api/v1/no-such-thing', 404]] as const) {
+      const r = await app.inject({ url });
+      expect(r.statusCode, url).toBe(status);
+      expect(r.headers['content-security-policy'], url).toMatch(/default-src 'self'/);
+      expect(r.headers['content-security-policy'], url).not.toMatch(/upgrade-insecure-requests/);
+      expect(r.headers['x-content-type-options'], url).toBe('nosniff');
+      expect(r.headers['x-frame-options'], url).toBe('SAMEORIGIN');
+    }
     expect((await app.inject({ url: '/api/docs/static/index.html' })).statusCode).toBeLessThan(400);
   });
 
