@@ -563,7 +563,8 @@ function printTable(org: Organization, runs: EngineRun[], totalMs: number): void
     [`bare Fastify GET, concurrency ${CONCURRENCY}, req/s`, (r, f) => `${int(f.bareFastifyReqPerSec)} (${int(r.bare.ok)} × 200 in ${sec(r.bare.load.elapsedMs)})`],
     ['ratio: HTTP ingest reports/s ÷ bare Fastify req/s', (_r, f) => ratio(f.ingestHttpPerSec / f.bareFastifyReqPerSec)],
     ['ratio: HTTP ingest reports/s ÷ service ingest reports/s', (_r, f) => ratio(f.ingestHttpPerSec / f.ingestServicePerSec)],
-    [`target: HTTP ingest ≥ ${int(TARGET_INGEST_PER_SEC)}/s`, (_r, f) => (f.ingestHttpPerSec >= TARGET_INGEST_PER_SEC ? 'met' : 'NOT MET')],
+    // The target is SQLite's (the embedded default on this 2-core machine); PostgreSQL's figure is shown, not judged.
+    [`target: HTTP ingest ≥ ${int(TARGET_INGEST_PER_SEC)}/s on SQLite`, (r, f) => (r.engine !== 'sqlite' ? '— (SQLite\'s target)' : f.ingestHttpPerSec >= TARGET_INGEST_PER_SEC ? 'met' : 'NOT MET')],
     `The verifiable record on ingest (each report signed and appended in its batch's transaction; the server's batched path, ReportBatcher, ${INGEST_IN_FLIGHT} reports in flight)`,
     [`batched (${INGEST_IN_FLIGHT} in flight) with the log, reports/s`, (r, f) => `${int(f.ingestLoggedPerSec)} (${int(r.logCost.logged.reports)} in ${sec(r.logCost.logged.ms)})`],
     [`batched (${INGEST_IN_FLIGHT} in flight) without a log, reports/s`, (r, f) => `${int(f.ingestUnloggedPerSec)} (${int(r.logCost.unlogged.reports)} in ${sec(r.logCost.unlogged.ms)})`],
