@@ -77,6 +77,29 @@ describe.each(ENGINES)('roll imports on %s', (engine) => {
     expect(await countMembers(current().db)).toEqual({ total: 166, voting: 158 });
   });
 
+  it('imports a roll larger than one write and one read slice: progress of the true total, refusals before any write', async () => {
+    await importUnitsCsv(current().db, SMALL_TREE, T0);
+    const n = 45_000;
+    const lines = Array.from({ length: n }, (_, i) => `m${i},b1,Member ${i},m${i}@example.org,member`);
+    const csv = `id,unit_id,name,email,status\r\n${lines.join('\r\n')}\r\n`;
+    expect(csv.length).toBeGreaterThan(2 * 1024 * 1024);
+    const seen: Array<[number, number]> = [];
+    expect(await importMembersCsv(current().db, csv, T0, (done, total) => seen.push([done, total]))).toEqual({ rows: n, created: n, updated: 0 });
+    expect(seen).toEqual([
+      [20_000, n],
+      [40_000, n],
+      [n, n],
+    ]);
+    expect((await countMembers(current().db)).total).toBe(n);
+    // Half again and half new: counted as such.
+    const next = Array.from({ length: n }, (_, i) => `m${i + n / 2},b1,Member ${i},,member`);
+    expect(await importMembersCsv(current().db, `id,unit_id,name,email,status\n${next.join('\n')}\n`, T0)).toEqual({ rows: n, created: n / 2, updated: n / 2 });
+    // A refusal on the last line: nothing written, the line named.
+    const bad = `id,unit_id,name,email,status\n${lines.map((l) => l.replace(/^m/, 'z')).join('\n')}\nz1,b1,Again,,member\n`;
+    expect((await refusal(importMembersCsv(current().db, bad, T0))).message).toMatch(`line ${n + 2}, column 1 (id): duplicate member id 'z1' (first on line 3)`);
+    expect((await countMembers(current().db)).total).toBe(n + n / 2);
+  });
+
   it('does not echo personal data from other lines in errors', async () => {
     await importUnitsCsv(current().db, SMALL_TREE, T0);
     const e = await refusal(importMembersCsv(current().db, 'id,unit_id,name,email,status\nn1,b1,Anna Secret,anna@example.org,member\nn1,b1,Boris,b@example.org,member\n', T0));
