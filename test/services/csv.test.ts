@@ -55,7 +55,7 @@ async function streamed(text: string, sliceChars?: number): Promise<CsvRow[] | D
 
 /** Each row's line as csv-parse itself tells where records end (its `info`), blank records dropped, header too. */
 function linesByParser(text: string): number[] {
-  const records = parse(text.replace(/\r\n?/g, '\n'), { bom: true, info: true, skip_empty_lines: true, relax_column_count: true }) as Array<{ record: string[]; info: { lines: number } }>;
+  const records = parse(text.replace(/\r\n?/g, '\n'), { bom: true, info: true, skip_empty_lines: true, relax_column_count: true }) as unknown as Array<{ record: string[]; info: { lines: number } }>;
   return records
     .filter(({ record }) => record.some((c) => c.trim() !== ''))
     .map(({ record, info }) => info.lines - record.join('').split('\n').length + 1)
