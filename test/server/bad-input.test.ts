@@ -55,6 +55,16 @@ describe.each(ENGINES)('bad input on %s', (engine) => {
     Promise.all(['accounts', 'account_roles', 'sessions', 'one_time_links', 'audit_events', 'reports', 'log_entries', 'unit_keys', 'challenges', 'adjudications', 'conferences', 'decisions'].map(async (t) => Number((await store.db.selectFrom(t as 'accounts').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n)));
 
   type Who = boolean | 'secretary' | 'observer' | 'commission';
+  /** `x` as a path or query segment; a generated object whose toString is not a function (`{ toString: {} }`) as JSON. */
+  const seg = (x: unknown): string => {
+    let v: string;
+    try {
+      v = String(x);
+    } catch {
+      v = JSON.stringify(x) ?? '';
+    }
+    return encodeURIComponent(v);
+  };
   const ENDPOINTS: Array<{ method: 'GET' | 'POST' | 'PUT'; url: (x: unknown) => string; body?: (x: unknown) => unknown; auth: Who }> = [
     { method: 'POST', url: () => '/api/v1/session', body: (x) => ({ email: x, password: x }), auth: false },
     { method: 'POST', url: () => '/api/v1/session', body: (x) => x, auth: false },
@@ -63,36 +73,36 @@ describe.each(ENGINES)('bad input on %s', (engine) => {
     { method: 'POST', url: () => '/api/v1/invitations', body: (x) => ({ memberIds: [x, {}] }), auth: true }, // never valid: a valid call would invite everyone
     { method: 'POST', url: () => `/api/v1/accounts/${anna}/roles`, body: (x) => ({ role: x, unitId: x, reason: x }), auth: true },
     { method: 'POST', url: () => `/api/v1/accounts/${anna}/roles`, body: (x) => ({ role: 'secretary', unitId: x, reason: 'r' }), auth: true },
-    { method: 'POST', url: (x) => `/api/v1/accounts/${encodeURIComponent(String(x))}/roles/revoke`, body: () => ({ role: 'member', unitId: 'b1', reason: 'r' }), auth: true },
-    { method: 'GET', url: (x) => `/api/v1/accounts/${encodeURIComponent(String(x))}/roles`, auth: true },
-    { method: 'GET', url: (x) => `/api/v1/discussions/d1/not-reported?under=${encodeURIComponent(String(x))}`, auth: true },
-    { method: 'GET', url: (x) => `/api/v1/discussions/d1/not-reported?cursor=${encodeURIComponent(String(x))}&limit=${encodeURIComponent(String(x))}`, auth: true },
-    { method: 'GET', url: (x) => `/api/v1/discussions/d1/units?q=${encodeURIComponent(String(x))}`, auth: false },
-    { method: 'GET', url: (x) => `/api/v1/discussions/d1/units?parent=${encodeURIComponent(String(x))}&cursor=${encodeURIComponent(String(x))}`, auth: false },
-    { method: 'GET', url: (x) => `/api/v1/discussions/${encodeURIComponent(String(x))}/units/b1/reports`, auth: false },
+    { method: 'POST', url: (x) => `/api/v1/accounts/${seg(x)}/roles/revoke`, body: () => ({ role: 'member', unitId: 'b1', reason: 'r' }), auth: true },
+    { method: 'GET', url: (x) => `/api/v1/accounts/${seg(x)}/roles`, auth: true },
+    { method: 'GET', url: (x) => `/api/v1/discussions/d1/not-reported?under=${seg(x)}`, auth: true },
+    { method: 'GET', url: (x) => `/api/v1/discussions/d1/not-reported?cursor=${seg(x)}&limit=${seg(x)}`, auth: true },
+    { method: 'GET', url: (x) => `/api/v1/discussions/d1/units?q=${seg(x)}`, auth: false },
+    { method: 'GET', url: (x) => `/api/v1/discussions/d1/units?parent=${seg(x)}&cursor=${seg(x)}`, auth: false },
+    { method: 'GET', url: (x) => `/api/v1/discussions/${seg(x)}/units/b1/reports`, auth: false },
     // The verifiable record: keys, signed reports, tiles, proofs.
     { method: 'POST', url: () => '/api/v1/keys', body: (x) => ({ unitId: 'b1', publicKey: x, label: x }), auth: 'secretary' },
     { method: 'POST', url: () => '/api/v1/keys', body: (x) => ({ unitId: x, publicKey: 'A'.repeat(43) + '=', replaces: x }), auth: 'secretary' },
-    { method: 'POST', url: (x) => `/api/v1/keys/${encodeURIComponent(String(x))}/approve`, body: (x) => ({ reason: x }), auth: true },
-    { method: 'POST', url: (x) => `/api/v1/keys/${encodeURIComponent(String(x))}/revoke`, body: (x) => ({ reason: x }), auth: true },
+    { method: 'POST', url: (x) => `/api/v1/keys/${seg(x)}/approve`, body: (x) => ({ reason: x }), auth: true },
+    { method: 'POST', url: (x) => `/api/v1/keys/${seg(x)}/revoke`, body: (x) => ({ reason: x }), auth: true },
     {
       method: 'POST',
       url: () => '/api/v1/discussions/d1/reports',
       body: (x) => ({ unitId: 'b1', meetingDate: '2024-01-05', present: 1, votes: {}, resolution: 'r', signature: { keyId: x, value: x } }),
       auth: true,
     },
-    { method: 'GET', url: (x) => `/log/d1/tile/${encodeURIComponent(String(x))}`, auth: false },
-    { method: 'GET', url: (x) => `/api/v1/discussions/d1/log/consistency?from=${encodeURIComponent(String(x))}&to=${encodeURIComponent(String(x))}`, auth: false },
-    { method: 'GET', url: (x) => `/api/v1/discussions/d1/units/b1/reports/${encodeURIComponent(String(x))}/receipt`, auth: false },
+    { method: 'GET', url: (x) => `/log/d1/tile/${seg(x)}`, auth: false },
+    { method: 'GET', url: (x) => `/api/v1/discussions/d1/log/consistency?from=${seg(x)}&to=${seg(x)}`, auth: false },
+    { method: 'GET', url: (x) => `/api/v1/discussions/d1/units/b1/reports/${seg(x)}/receipt`, auth: false },
     // Summing up: challenges, the commission, the conference, the decision.
     { method: 'POST', url: () => '/api/v1/discussions/d1/units/b1/challenges', body: (x) => ({ version: x, reason: 'other', text: 'x' }), auth: 'observer' },
     { method: 'POST', url: () => '/api/v1/discussions/d1/units/b1/challenges', body: (x) => ({ version: 1, reason: x, text: x, evidence: { name: x, mediaType: x, contentBase64: x } }), auth: 'observer' },
-    { method: 'POST', url: (x) => `/api/v1/discussions/d1/challenges/${encodeURIComponent(String(x))}/decision`, body: (x) => ({ decision: x, criterion: x, reason: x, struck: x }), auth: 'commission' },
-    { method: 'POST', url: (x) => `/api/v1/discussions/d1/units/b1/reports/${encodeURIComponent(String(x))}/adjudications`, body: () => ({ decision: 'uphold', criterion: 'c', reason: 'r' }), auth: 'commission' },
-    { method: 'GET', url: (x) => `/api/v1/discussions/d1/adjudicated-tally?unit=${encodeURIComponent(String(x))}`, auth: false },
-    { method: 'GET', url: (x) => `/api/v1/discussions/d1/challenges?unit=${encodeURIComponent(String(x))}`, auth: false },
+    { method: 'POST', url: (x) => `/api/v1/discussions/d1/challenges/${seg(x)}/decision`, body: (x) => ({ decision: x, criterion: x, reason: x, struck: x }), auth: 'commission' },
+    { method: 'POST', url: (x) => `/api/v1/discussions/d1/units/b1/reports/${seg(x)}/adjudications`, body: () => ({ decision: 'uphold', criterion: 'c', reason: 'r' }), auth: 'commission' },
+    { method: 'GET', url: (x) => `/api/v1/discussions/d1/adjudicated-tally?unit=${seg(x)}`, auth: false },
+    { method: 'GET', url: (x) => `/api/v1/discussions/d1/challenges?unit=${seg(x)}`, auth: false },
     { method: 'PUT', url: () => '/api/v1/discussions/d1/conference', body: (x) => ({ name: x, electingLevel: { kind: x }, basis: x, deciding: { method: x, seats: x } }), auth: true },
-    { method: 'GET', url: (x) => `/api/v1/discussions/d1/conference/apportionments/${encodeURIComponent(String(x))}`, auth: false },
+    { method: 'GET', url: (x) => `/api/v1/discussions/d1/conference/apportionments/${seg(x)}`, auth: false },
     { method: 'POST', url: () => '/api/v1/discussions/d1/conference/delegates', body: (x) => ({ unitId: x, memberId: x, vote: x, electedAt: x, electedMeeting: x }), auth: true },
     {
       method: 'POST',
@@ -100,8 +110,8 @@ describe.each(ENGINES)('bad input on %s', (engine) => {
       body: (x) => ({ languages: [x], title: { en: x }, resolutions: [{ questionId: x, motionId: x, text: { en: x } }], effectiveDate: x }),
       auth: true,
     },
-    { method: 'GET', url: (x) => `/api/v1/discussions/d1/decision.pdf?lang=${encodeURIComponent(String(x))}&act=${encodeURIComponent(String(x))}`, auth: false },
-    { method: 'GET', url: (x) => `/api/v1/discussions/${encodeURIComponent(String(x))}/decision`, auth: false },
+    { method: 'GET', url: (x) => `/api/v1/discussions/d1/decision.pdf?lang=${seg(x)}&act=${seg(x)}`, auth: false },
+    { method: 'GET', url: (x) => `/api/v1/discussions/${seg(x)}/decision`, auth: false },
   ];
 
   const auth = (who: Who): Record<string, string> =>
