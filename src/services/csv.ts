@@ -37,7 +37,7 @@ export function readCsv(text: string, header: readonly string[]): CsvRow[] {
 /**
  * The rows of `text` as `readCsv` gives them — the same rows, line numbers and errors — but read as they are parsed,
  * `sliceChars` of the text at a time, so that a file of millions of rows is never held as millions of objects at once
- * (the members import of a 2,000,000-row roll; services/import-members.ts). Each batch is the rows of one slice.
+ * (the members import of a 2,000,000-row roll; services/import-members.ts). Rows come in batches of up to 1,000.
  */
 export async function* csvRowBatches(text: string, header: readonly string[], sliceChars = 1 << 20): AsyncGenerator<CsvRow[]> {
   const parser = parseStream(PARSE_OPTIONS);

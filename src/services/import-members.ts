@@ -17,7 +17,7 @@ const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
  * The file is read twice, as it is parsed, never held as rows (services/csv.ts `csvRowBatches`): first every row is
  * checked — so a refused file writes nothing, and the progress knows how many rows there are — keeping only the ids
  * seen (for duplicates); then read again and written 20,000 rows at a time. A 2,000,000-row roll held as rows took
- * some 2 GB at its peak.
+ * some 2 GB more memory at its peak; read this way, about none beyond the file's text.
  */
 export async function importMembersCsv(db: Db, text: string, now: string, onProgress?: Progress, actor: Actor = CONSOLE_ACTOR): Promise<ImportResult> {
   return importMembers(db, () => csvRowBatches(text, MEMBERS_HEADER), now, onProgress, actor);
