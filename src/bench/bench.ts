@@ -24,7 +24,7 @@ import { importUnitsCsv } from '../services/import-units.ts';
 import { submitReport } from '../services/reports.ts';
 import { getTally, recountTally } from '../services/tally.ts';
 import { createToken } from '../services/tokens.ts';
-import { migrateToLatest, openStore, type Db, type EngineName, type Store } from '../storage/db.ts';
+import { isPostgres, migrateToLatest, openStore, type Db, type EngineName, type Store } from '../storage/db.ts';
 import { percentile, rawRequest, runLoad, type LoadResult } from './load.ts';
 import { benchWeb, TARGET_FIRST_RENDER_MS, type WebRun } from './web.ts';
 import { collectGarbage } from './gc.ts';
@@ -454,10 +454,18 @@ async function bareFastify(label: string, durationMs: number): Promise<EngineRun
 
 /**
  * The root's tally the naive way: one SQL statement aggregating every current report (and the frozen rolls), with no
- * use of the maintained tally. Four aggregates in one UNION ALL: the rolls, the reports, the votes, the adoptions.
+ * use of the maintained tally. Four aggregates in one UNION ALL: the rolls, the reports, the votes, the adoptions — the
+ * last two over each report's counts (`reports.counts`, JSON) taken apart by the engine's own JSON functions.
  */
 async function naiveRecount(db: Db, def: DiscussionDefinition): Promise<TallyCounts> {
   const id = def.id;
+  const pgJson = isPostgres(db);
+  const questions = pgJson ? sql`jsonb_each(cast(r.counts as jsonb))` : sql`json_each(r.counts)`;
+  const positions = pgJson ? sql`jsonb_each_text(q.value -> 'positions')` : sql`json_each(q.value, '$.positions')`;
+  const votes = pgJson ? sql`sum(cast(p.value as integer))` : sql`sum(p.value)`;
+  const adopted = pgJson ? sql`q.value ->> 'adopted'` : sql`json_extract(q.value, '$.adopted')`;
+  const abstain = pgJson ? sql`sum(cast(q.value ->> 'abstain' as integer))` : sql`sum(json_extract(q.value, '$.abstain'))`;
+  const hasAdopted = pgJson ? sql`(q.value -> 'adopted') is not null` : sql`json_type(q.value, '$.adopted') is not null`;
   const rows = await sql<{ kind: string; question_id: string | null; position_id: string | null; n: number; members: number; x: number; y: number; z: number }>`
     select 'roll' as kind, cast(null as text) as question_id, cast(null as text) as position_id,
            count(*) as n, sum(u.roll) as members, 0 as x, 0 as y, 0 as z
@@ -469,18 +477,16 @@ async function naiveRecount(db: Db, def: DiscussionDefinition): Promise<TallyCou
       join discussion_units u on u.discussion_id = r.discussion_id and u.unit_id = r.unit_id
      where r.discussion_id = ${id} and r.is_current = 1
     union all
-    select 'votes', v.question_id, v.position_id, count(*), 0, sum(v.votes), 0, 0
-      from report_votes v
-      join reports r on r.discussion_id = v.discussion_id and r.unit_id = v.unit_id and r.version = v.version
+    select 'votes', q.key, p.key, count(*), 0, ${votes}, 0, 0
+      from reports r, ${questions} q, ${positions} p
      where r.discussion_id = ${id} and r.is_current = 1
-     group by v.question_id, v.position_id
+     group by q.key, p.key
     union all
-    select 'adopted', q.question_id, q.adopted_position_id, count(*), sum(u.roll), sum(q.abstain), 0, 0
-      from report_questions q
-      join reports r on r.discussion_id = q.discussion_id and r.unit_id = q.unit_id and r.version = q.version
-      join discussion_units u on u.discussion_id = r.discussion_id and u.unit_id = r.unit_id
-     where r.discussion_id = ${id} and r.is_current = 1
-     group by q.question_id, q.adopted_position_id
+    select 'adopted', q.key, ${adopted}, count(*), sum(u.roll), ${abstain}, 0, 0
+      from reports r
+      join discussion_units u on u.discussion_id = r.discussion_id and u.unit_id = r.unit_id, ${questions} q
+     where r.discussion_id = ${id} and r.is_current = 1 and ${hasAdopted}
+     group by q.key, ${adopted}
   `.execute(db);
   const t = emptyTally(def);
   for (const r of rows.rows) {

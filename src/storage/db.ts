@@ -34,6 +34,7 @@ import * as challenges from './migrations/2026-11-27T00-00-challenges.ts';
 import * as decisions from './migrations/2026-11-27T02-00-decisions.ts';
 import * as conference from './migrations/2026-11-27T01-00-conference.ts';
 import * as packedTally from './migrations/2026-11-27T03-00-packed-tally.ts';
+import * as packedReportCounts from './migrations/2026-11-27T04-00-packed-report-counts.ts';
 import type { Database } from './schema.ts';
 import { DomainError } from '../domain/errors.ts';
 
@@ -251,6 +252,7 @@ const migrations: Record<string, Migration> = {
   '2026-11-27T01-00-conference': conference,
   '2026-11-27T02-00-decisions': decisions,
   '2026-11-27T03-00-packed-tally': packedTally,
+  '2026-11-27T04-00-packed-report-counts': packedReportCounts,
 };
 
 const INTROSPECTION_RACES = new Set(['3F000', '42P01', '42703']);

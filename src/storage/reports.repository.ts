@@ -22,56 +22,63 @@ export interface StoredReport {
   log?: { index: number; keyId: string; enteredBy: 'unit' | 'office'; signedBy: 'unit' | 'office' } | null;
 }
 
-/** Stores one version of a report with its per-question lines and votes (the hot path: `sql` tag, three statements). */
-export async function insertReportVersion(db: Db, r: StoredReport): Promise<void> {
-  await sql`insert into reports (discussion_id, unit_id, version, is_current, meeting_date, present, resolution, quorate, submitted_at, submitted_by,
-                                 log_index, key_id, entered_by, signed_by)
-    values (${r.discussionId}, ${r.unitId}, ${r.version}, ${r.isCurrent ? 1 : 0}, ${r.meetingDate}, ${r.present}, ${r.resolution},
-            ${r.outcome.quorate ? 1 : 0}, ${r.submittedAt}, ${r.submittedBy}, ${r.log?.index ?? null}, ${r.log?.keyId ?? null}, ${r.log?.enteredBy ?? null}, ${r.log?.signedBy ?? null})`.execute(db);
-  const key = sql`${r.discussionId}, ${r.unitId}, ${r.version}`;
-  const questionRows = Object.keys(r.outcome.adopted)
-    .filter((q) => Object.hasOwn(r.votes, q))
-    .map((q) => sql`(${key}, ${q}, ${r.votes[q]!.abstain}, ${r.outcome.adopted[q] ?? null})`);
-  if (questionRows.length) {
-    await sql`insert into report_questions (discussion_id, unit_id, version, question_id, abstain, adopted_position_id)
-      values ${sql.join(questionRows)}`.execute(db);
+/**
+ * A version's counts as its row keeps them (`reports.counts`, migration 2026-11-27T04-00-packed-report-counts): per
+ * question it voted on, the votes per position, the abstentions and the position adopted (`adopted` only for a question
+ * the outcome names — every question of the discussion, in practice).
+ */
+interface PackedQuestion {
+  positions: Record<string, number>;
+  abstain: number;
+  adopted?: string | null;
+}
+
+/** `reports.counts` of a version: its votes and adopted positions, one JSON text. */
+export function packCounts(votes: Readonly<Record<string, QuestionVotes>>, outcome: ReportOutcome): string {
+  const packed: Record<string, PackedQuestion> = {};
+  for (const q in votes) {
+    if (!Object.hasOwn(votes, q)) continue;
+    const v = votes[q]!;
+    packed[q] = Object.hasOwn(outcome.adopted, q) ? { positions: v.positions, abstain: v.abstain, adopted: outcome.adopted[q] ?? null } : { positions: v.positions, abstain: v.abstain };
   }
-  const voteRows = Object.entries(r.votes).flatMap(([q, v]) => Object.entries(v.positions).map(([p, n]) => sql`(${key}, ${q}, ${p}, ${n})`));
-  if (voteRows.length) {
-    await sql`insert into report_votes (discussion_id, unit_id, version, question_id, position_id, votes) values ${sql.join(voteRows)}`.execute(db);
+  return JSON.stringify(packed);
+}
+
+/** Fills a version's votes and adopted positions in from its `reports.counts`. */
+function unpackCounts(report: Pick<StoredReport, 'votes' | 'outcome'>, counts: string): void {
+  const packed = JSON.parse(counts) as Record<string, PackedQuestion>;
+  for (const q of Object.keys(packed)) {
+    const p = packed[q]!;
+    report.votes[q] = { positions: p.positions, abstain: p.abstain };
+    if (p.adopted !== undefined) report.outcome.adopted[q] = p.adopted;
   }
 }
 
+/** Stores one version of a report, its counts in its row (the hot path: `sql` tag, one statement). */
+export async function insertReportVersion(db: Db, r: StoredReport): Promise<void> {
+  await sql`insert into reports (discussion_id, unit_id, version, is_current, meeting_date, present, resolution, quorate, submitted_at, submitted_by,
+                                 log_index, key_id, entered_by, signed_by, counts)
+    values (${r.discussionId}, ${r.unitId}, ${r.version}, ${r.isCurrent ? 1 : 0}, ${r.meetingDate}, ${r.present}, ${r.resolution},
+            ${r.outcome.quorate ? 1 : 0}, ${r.submittedAt}, ${r.submittedBy}, ${r.log?.index ?? null}, ${r.log?.keyId ?? null}, ${r.log?.enteredBy ?? null}, ${r.log?.signedBy ?? null},
+            ${packCounts(r.votes, r.outcome)})`.execute(db);
+}
+
 /**
- * Stores many versions at once (a report batch): one multi-row statement per table. The same rows as
- * `insertReportVersion` for each; a version superseded within the same batch is stored with `isCurrent` false.
- * Into a `WriteGroup`, the statements go with the group's next round trip on PostgreSQL.
+ * Stores many versions at once (a report batch): one multi-row statement. The same rows as `insertReportVersion` for
+ * each; a version superseded within the same batch is stored with `isCurrent` false. Into a `WriteGroup`, the
+ * statement goes with the group's next round trip on PostgreSQL.
  */
 export async function insertReportVersions(target: Db | WriteGroup, reports: readonly StoredReport[]): Promise<void> {
   const db = dbOf(target);
   if (!reports.length) return;
   const rows = reports.map((r) => [
     r.discussionId, r.unitId, r.version, r.isCurrent ? 1 : 0, r.meetingDate, r.present, r.resolution, r.outcome.quorate ? 1 : 0, r.submittedAt, r.submittedBy,
-    r.log?.index ?? null, r.log?.keyId ?? null, r.log?.enteredBy ?? null, r.log?.signedBy ?? null,
+    r.log?.index ?? null, r.log?.keyId ?? null, r.log?.enteredBy ?? null, r.log?.signedBy ?? null, packCounts(r.votes, r.outcome),
   ]);
-  const reportTypes = ['text', 'text', 'integer', 'integer', 'text', 'integer', 'text', 'integer', 'text', 'text', 'integer', 'text', 'text', 'text'] as const;
+  const reportTypes = ['text', 'text', 'integer', 'integer', 'text', 'integer', 'text', 'integer', 'text', 'text', 'integer', 'text', 'text', 'text', 'text'] as const;
   for (const part of rowSource(db, reportTypes, rows)) {
     await write(target, `insert into reports (discussion_id, unit_id, version, is_current, meeting_date, present, resolution, quorate, submitted_at, submitted_by,
-                                 log_index, key_id, entered_by, signed_by) ${part.text}`, part.params);
-  }
-  const questions: unknown[][] = [];
-  const votes: unknown[][] = [];
-  for (const r of reports) {
-    for (const q of Object.keys(r.outcome.adopted)) {
-      if (Object.hasOwn(r.votes, q)) questions.push([r.discussionId, r.unitId, r.version, q, r.votes[q]!.abstain, r.outcome.adopted[q] ?? null]);
-    }
-    for (const [q, v] of Object.entries(r.votes)) for (const [p, n] of Object.entries(v.positions)) votes.push([r.discussionId, r.unitId, r.version, q, p, n]);
-  }
-  for (const part of rowSource(db, ['text', 'text', 'integer', 'text', 'integer', 'text'], questions)) {
-    await write(target, `insert into report_questions (discussion_id, unit_id, version, question_id, abstain, adopted_position_id) ${part.text}`, part.params);
-  }
-  for (const part of rowSource(db, ['text', 'text', 'integer', 'text', 'text', 'integer'], votes)) {
-    await write(target, `insert into report_votes (discussion_id, unit_id, version, question_id, position_id, votes) ${part.text}`, part.params);
+                                 log_index, key_id, entered_by, signed_by, counts) ${part.text}`, part.params);
   }
 }
 
@@ -99,31 +106,14 @@ async function loadVersions(db: Db, discussionId: string, unitId: string, onlyCu
   let q = db.selectFrom('reports').selectAll().where('discussion_id', '=', discussionId).where('unit_id', '=', unitId);
   if (onlyCurrent) q = q.where('is_current', '=', 1);
   const rows = await q.orderBy('version').execute();
-  if (!rows.length) return [];
-  const versions = rows.map((r) => r.version);
-  const [qs, vs] = await Promise.all([
-    db.selectFrom('report_questions').selectAll().where('discussion_id', '=', discussionId).where('unit_id', '=', unitId).where('version', 'in', versions).execute(),
-    db.selectFrom('report_votes').selectAll().where('discussion_id', '=', discussionId).where('unit_id', '=', unitId).where('version', 'in', versions).execute(),
-  ]);
-  return rows.map((r) => {
-    const report = storedReport(discussionId, r, questionIds);
-    const { votes, outcome } = report;
-    for (const rq of qs.filter((x) => x.version === r.version)) {
-      votes[rq.question_id] = { positions: {}, abstain: rq.abstain };
-      outcome.adopted[rq.question_id] = rq.adopted_position_id;
-    }
-    for (const rv of vs.filter((x) => x.version === r.version)) {
-      (votes[rv.question_id] ??= { positions: {}, abstain: 0 }).positions[rv.position_id] = rv.votes;
-    }
-    return report;
-  });
+  return rows.map((r) => storedReport(discussionId, r, questionIds));
 }
 
-type ReportRow = Pick<ReportsTable, 'unit_id' | 'version' | 'is_current' | 'meeting_date' | 'present' | 'resolution' | 'quorate' | 'submitted_at' | 'submitted_by' | 'signed_by'>;
+type ReportRow = Pick<ReportsTable, 'unit_id' | 'version' | 'is_current' | 'meeting_date' | 'present' | 'resolution' | 'quorate' | 'submitted_at' | 'submitted_by' | 'signed_by' | 'counts'>;
 
-/** A reports row as a StoredReport, its votes and adopted positions still to be filled in from their own tables. */
+/** A reports row as a StoredReport. */
 function storedReport(discussionId: string, r: ReportRow, questionIds: readonly string[]): StoredReport {
-  return {
+  const report: StoredReport = {
     discussionId,
     unitId: r.unit_id,
     version: r.version,
@@ -137,6 +127,8 @@ function storedReport(discussionId: string, r: ReportRow, questionIds: readonly 
     submittedBy: r.submitted_by,
     officeSigned: r.signed_by === 'office',
   };
+  unpackCounts(report, r.counts);
+  return report;
 }
 
 export async function findCurrentReport(db: Db, discussionId: string, unitId: string, questionIds: readonly string[]): Promise<StoredReport | undefined> {
@@ -144,33 +136,15 @@ export async function findCurrentReport(db: Db, discussionId: string, unitId: st
 }
 
 /** `ReportRow`'s columns, named (on PostgreSQL the statement is prepared, and a prepared `*` fails once a column is added). */
-const REPORT_COLUMNS = 'unit_id, version, is_current, meeting_date, present, resolution, quorate, submitted_at, submitted_by, signed_by';
+const REPORT_COLUMNS = 'unit_id, version, is_current, meeting_date, present, resolution, quorate, submitted_at, submitted_by, signed_by, counts';
 
-/** The current report of each of these units that has one (a report batch's corrections), by unit id: three statements. */
+/** The current report of each of these units that has one (a report batch's corrections), by unit id: one statement. */
 export async function findCurrentReports(db: Db, discussionId: string, unitIds: readonly string[], questionIds: readonly string[]): Promise<Map<string, StoredReport>> {
   const out = new Map<string, StoredReport>();
   for (const ids of oneOf(db, [...new Set(unitIds)])) {
     const params = [discussionId, ...ids.params];
-    const where = `discussion_id = ? and unit_id ${ids.text}`;
-    const join = (t: string) =>
-      `from ${t} x join reports r on r.discussion_id = x.discussion_id and r.unit_id = x.unit_id and r.version = x.version and r.is_current = 1
-       where x.discussion_id = ? and x.unit_id ${ids.text}`;
-    const rows = (await runSql<ReportRow>(db, `select ${REPORT_COLUMNS} from reports where ${where} and is_current = 1`, params)).rows;
-    const qs = (await runSql<{ unit_id: string; question_id: string; abstain: number; adopted_position_id: string | null }>(
-      db, `select x.unit_id, x.question_id, x.abstain, x.adopted_position_id ${join('report_questions')}`, params)).rows;
-    const vs = (await runSql<{ unit_id: string; question_id: string; position_id: string; votes: number }>(
-      db, `select x.unit_id, x.question_id, x.position_id, x.votes ${join('report_votes')}`, params)).rows;
+    const rows = (await runSql<ReportRow>(db, `select ${REPORT_COLUMNS} from reports where discussion_id = ? and unit_id ${ids.text} and is_current = 1`, params)).rows;
     for (const r of rows) out.set(r.unit_id, storedReport(discussionId, r, questionIds));
-    for (const q of qs) {
-      const rep = out.get(q.unit_id);
-      if (!rep) continue;
-      rep.votes[q.question_id] = { positions: rep.votes[q.question_id]?.positions ?? {}, abstain: q.abstain };
-      rep.outcome.adopted[q.question_id] = q.adopted_position_id;
-    }
-    for (const v of vs) {
-      const rep = out.get(v.unit_id);
-      if (rep) (rep.votes[v.question_id] ??= { positions: {}, abstain: 0 }).positions[v.position_id] = v.votes;
-    }
   }
   return out;
 }
@@ -197,50 +171,17 @@ async function listReports(db: Db, discussionId: string, questionIds: readonly s
   // Current versions; or, as of a log size, every version logged below it (the latest per unit is kept below).
   const current = logSize === undefined;
   const below = logSize ?? 0;
-  const [rows, qs, vs] = await Promise.all([
-    db
-      .selectFrom('reports')
-      .selectAll()
-      .where('discussion_id', '=', discussionId)
-      .$if(current, (q) => q.where('is_current', '=', 1))
-      .$if(!current, (q) => q.where('log_index', '<', below))
-      .orderBy('version')
-      .execute(),
-    db
-      .selectFrom('report_questions')
-      .innerJoin('reports', (j) =>
-        j.onRef('reports.discussion_id', '=', 'report_questions.discussion_id').onRef('reports.unit_id', '=', 'report_questions.unit_id').onRef('reports.version', '=', 'report_questions.version'),
-      )
-      .selectAll('report_questions')
-      .where('report_questions.discussion_id', '=', discussionId)
-      .$if(current, (q) => q.where('reports.is_current', '=', 1))
-      .$if(!current, (q) => q.where('reports.log_index', '<', below))
-      .execute(),
-    db
-      .selectFrom('report_votes')
-      .innerJoin('reports', (j) =>
-        j.onRef('reports.discussion_id', '=', 'report_votes.discussion_id').onRef('reports.unit_id', '=', 'report_votes.unit_id').onRef('reports.version', '=', 'report_votes.version'),
-      )
-      .selectAll('report_votes')
-      .where('report_votes.discussion_id', '=', discussionId)
-      .$if(current, (q) => q.where('reports.is_current', '=', 1))
-      .$if(!current, (q) => q.where('reports.log_index', '<', below))
-      .execute(),
-  ]);
+  const rows = await db
+    .selectFrom('reports')
+    .selectAll()
+    .where('discussion_id', '=', discussionId)
+    .$if(current, (q) => q.where('is_current', '=', 1))
+    .$if(!current, (q) => q.where('log_index', '<', below))
+    .orderBy('version')
+    .execute();
   const out = new Map<string, StoredReport>();
   // Ordered by version: the last one written per unit is its latest.
   for (const r of rows) out.set(r.unit_id, storedReport(discussionId, r, questionIds));
-  for (const q of qs) {
-    const rep = out.get(q.unit_id)!;
-    if (rep.version !== q.version) continue;
-    rep.votes[q.question_id] = { positions: rep.votes[q.question_id]?.positions ?? {}, abstain: q.abstain };
-    rep.outcome.adopted[q.question_id] = q.adopted_position_id;
-  }
-  for (const v of vs) {
-    const rep = out.get(v.unit_id)!;
-    if (rep.version !== v.version) continue;
-    (rep.votes[v.question_id] ??= { positions: {}, abstain: 0 }).positions[v.position_id] = v.votes;
-  }
   return out;
 }
 
@@ -254,38 +195,24 @@ export async function findRollAndCurrentReport(
   unitId: string,
   questionIds: readonly string[],
 ): Promise<{ roll: number; report: Pick<StoredReport, 'present' | 'votes' | 'outcome' | 'submittedAt' | 'officeSigned'> | null } | undefined> {
-  const rows = await db
+  const row = await db
     .selectFrom('discussion_units as u')
     .leftJoin('reports as r', (j) => j.onRef('r.discussion_id', '=', 'u.discussion_id').onRef('r.unit_id', '=', 'u.unit_id').on('r.is_current', '=', 1))
-    .leftJoin('report_questions as q', (j) =>
-      j.onRef('q.discussion_id', '=', 'r.discussion_id').onRef('q.unit_id', '=', 'r.unit_id').onRef('q.version', '=', 'r.version'),
-    )
-    .leftJoin('report_votes as v', (j) =>
-      j
-        .onRef('v.discussion_id', '=', 'q.discussion_id')
-        .onRef('v.unit_id', '=', 'q.unit_id')
-        .onRef('v.version', '=', 'q.version')
-        .onRef('v.question_id', '=', 'q.question_id'),
-    )
-    .select(['u.roll', 'r.version', 'r.present', 'r.quorate', 'r.submitted_at', 'r.signed_by', 'q.question_id', 'q.abstain', 'q.adopted_position_id', 'v.position_id', 'v.votes'])
+    .select(['u.roll', 'r.version', 'r.present', 'r.quorate', 'r.submitted_at', 'r.signed_by', 'r.counts'])
     .where('u.discussion_id', '=', discussionId)
     .where('u.unit_id', '=', unitId)
-    .execute();
-  const first = rows[0];
-  if (!first) return undefined;
-  if (first.version === null) return { roll: first.roll, report: null };
-  const votes: Record<string, QuestionVotes> = {};
-  const adopted: Record<string, string | null> = Object.fromEntries(questionIds.map((id) => [id, null]));
-  for (const r of rows) {
-    if (r.question_id === null) continue;
-    const qv = (votes[r.question_id] ??= { positions: {}, abstain: r.abstain ?? 0 });
-    adopted[r.question_id] = r.adopted_position_id;
-    if (r.position_id !== null) qv.positions[r.position_id] = r.votes ?? 0;
-  }
-  return {
-    roll: first.roll,
-    report: { present: first.present ?? 0, votes, outcome: { quorate: first.quorate === 1, adopted }, submittedAt: first.submitted_at ?? '', officeSigned: first.signed_by === 'office' },
+    .executeTakeFirst();
+  if (!row) return undefined;
+  if (row.version === null) return { roll: row.roll, report: null };
+  const report = {
+    present: row.present ?? 0,
+    votes: {} as Record<string, QuestionVotes>,
+    outcome: { quorate: row.quorate === 1, adopted: Object.fromEntries(questionIds.map((id) => [id, null])) as Record<string, string | null> },
+    submittedAt: row.submitted_at ?? '',
+    officeSigned: row.signed_by === 'office',
   };
+  unpackCounts(report, row.counts ?? '{}');
+  return { roll: row.roll, report };
 }
 
 /**

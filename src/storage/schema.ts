@@ -42,22 +42,11 @@ export interface ReportsTable {
   entered_by: string | null;
   /** `unit` or `office`: whose key signed it (null: stored before the log). */
   signed_by: string | null;
-}
-export interface ReportQuestionsTable {
-  discussion_id: string;
-  unit_id: string;
-  version: number;
-  question_id: string;
-  abstain: number;
-  adopted_position_id: string | null;
-}
-export interface ReportVotesTable {
-  discussion_id: string;
-  unit_id: string;
-  version: number;
-  question_id: string;
-  position_id: string;
-  votes: number;
+  /**
+   * JSON: its counts per question it voted on — `{ "<question>": { positions: { "<position>": votes }, abstain, adopted:
+   * "<position>" | null } }` (migration 2026-11-27T04-00-packed-report-counts; reports.repository.ts reads and writes it).
+   */
+  counts: string;
 }
 export interface TallyUnitsTable {
   discussion_id: string;
@@ -255,8 +244,6 @@ export interface Database {
   discussions: DiscussionsTable;
   discussion_units: DiscussionUnitsTable;
   reports: ReportsTable;
-  report_questions: ReportQuestionsTable;
-  report_votes: ReportVotesTable;
   tally_units: TallyUnitsTable;
   idempotency_keys: IdempotencyKeysTable;
   api_tokens: ApiTokensTable;

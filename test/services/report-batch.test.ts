@@ -106,10 +106,6 @@ async function rows(store: Store, discussionId: string) {
     entries: sorted(await db.selectFrom('log_entries').selectAll().where('discussion_id', '=', discussionId).orderBy('idx').execute()),
     head: sorted(await db.selectFrom('log_heads').selectAll().where('discussion_id', '=', discussionId).execute()),
     reports: sorted(await db.selectFrom('reports').selectAll().where('discussion_id', '=', discussionId).orderBy('unit_id').orderBy('version').execute()),
-    questions: sorted(await db.selectFrom('report_questions').selectAll().where('discussion_id', '=', discussionId).orderBy('unit_id').orderBy('version').orderBy('question_id').execute()),
-    votes: sorted(
-      await db.selectFrom('report_votes').selectAll().where('discussion_id', '=', discussionId).orderBy('unit_id').orderBy('version').orderBy('question_id').orderBy('position_id').execute(),
-    ),
     keys: sorted(await db.selectFrom('idempotency_keys').selectAll().where('scope', 'like', `${discussionId}:%`).orderBy('scope').orderBy('key').execute()),
     audit: sorted(
       (await db.selectFrom('audit_events').select(['action', 'target', 'actor_id', 'actor_role', 'address', 'detail', 'at']).where('target', 'like', `report:${discussionId}/%`).orderBy('id').execute()),
