@@ -439,9 +439,9 @@ async function bareFastify(label: string, durationMs: number): Promise<EngineRun
   await bare.listen({ host: '127.0.0.1', port: 0 });
   try {
     const port = (bare.server.address() as AddressInfo).port;
-    const bar = progressBar(label);
+    const bar = progressBar(label, (ms) => `${(ms / 1000).toFixed(1)} s`);
     const t0 = performance.now();
-    const tick = setInterval(() => bar.update(Math.min(durationMs, Math.round(performance.now() - t0)), durationMs), 500);
+    const tick = setInterval(() => bar.update(Math.min(durationMs, performance.now() - t0), durationMs), 500);
     const load = await runLoad({ port, requests: [rawRequest('GET', port, '/ping')], mode: 'repeat', concurrency: CONCURRENCY, durationMs });
     clearInterval(tick);
     bar.update(durationMs, durationMs);

@@ -54,7 +54,11 @@ function locateField(text: string, path: string[]): { line: number; column: numb
   return i < 0 ? undefined : lineColumnAt(text, i);
 }
 
-export function progressBar(label: string): { update: (done: number, total: number) => void; stop: () => void } {
+/**
+ * A progress bar on standard error (a line every tenth when it is not a terminal): done of total, and the percentage.
+ * `format` spells the two figures (default: whole numbers with thousands separators; e.g. seconds for a timed run).
+ */
+export function progressBar(label: string, format: (n: number) => string = (n) => n.toLocaleString('en')): { update: (done: number, total: number) => void; stop: () => void } {
   if (!process.stderr.isTTY) {
     let lastPrinted = -1;
     return {
@@ -62,14 +66,20 @@ export function progressBar(label: string): { update: (done: number, total: numb
         const pct = total ? Math.floor((100 * done) / total) : 100;
         if (pct >= lastPrinted + 10 || done === total) {
           lastPrinted = pct;
-          process.stderr.write(`${label}: ${done.toLocaleString('en')} of ${total.toLocaleString('en')} (${pct}%)\n`);
+          process.stderr.write(`${label}: ${format(done)} of ${format(total)} (${pct}%)\n`);
         }
       },
       stop: () => undefined,
     };
   }
   const bar = new cliProgress.SingleBar(
-    { format: `${label} [{bar}] {value} of {total} ({percentage}%) {eta_formatted}`, hideCursor: true, clearOnComplete: false, stream: process.stderr },
+    {
+      format: `${label} [{bar}] {value} of {total} ({percentage}%) {eta_formatted}`,
+      formatValue: (v: number, _o: unknown, type: string) => (type === 'value' || type === 'total' ? format(v) : String(v)),
+      hideCursor: true,
+      clearOnComplete: false,
+      stream: process.stderr,
+    },
     cliProgress.Presets.shades_classic,
   );
   let started = false;
