@@ -10,7 +10,6 @@ import type { AddressInfo } from 'node:net';
 import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Fastify from 'fastify';
-import { sql } from 'kysely';
 import pg from 'pg';
 import { progressBar } from '../cli/io.ts';
 import { NO_POSITION, type DiscussionDefinition } from '../domain/discussion.ts';
@@ -24,7 +23,8 @@ import { importUnitsCsv } from '../services/import-units.ts';
 import { submitReport } from '../services/reports.ts';
 import { getTally, recountTally } from '../services/tally.ts';
 import { createToken } from '../services/tokens.ts';
-import { isPostgres, migrateToLatest, openStore, type Db, type EngineName, type Store } from '../storage/db.ts';
+import { migrateToLatest, openStore, type Db, type EngineName, type Store } from '../storage/db.ts';
+import { aggregateCurrentReports } from '../storage/reports.repository.ts';
 import { percentile, rawRequest, runLoad, type LoadResult } from './load.ts';
 import { benchWeb, TARGET_FIRST_RENDER_MS, type WebRun } from './web.ts';
 import { collectGarbage } from './gc.ts';
@@ -454,42 +454,12 @@ async function bareFastify(label: string, durationMs: number): Promise<EngineRun
 
 /**
  * The root's tally the naive way: one SQL statement aggregating every current report (and the frozen rolls), with no
- * use of the maintained tally. Four aggregates in one UNION ALL: the rolls, the reports, the votes, the adoptions — the
- * last two over each report's counts (`reports.counts`, JSON) taken apart by the engine's own JSON functions.
+ * use of the maintained tally (storage/reports.repository.ts `aggregateCurrentReports`), summed into the domain's shape.
  */
 async function naiveRecount(db: Db, def: DiscussionDefinition): Promise<TallyCounts> {
-  const id = def.id;
-  const pgJson = isPostgres(db);
-  const questions = pgJson ? sql`jsonb_each(cast(r.counts as jsonb))` : sql`json_each(r.counts)`;
-  const positions = pgJson ? sql`jsonb_each_text(q.value -> 'positions')` : sql`json_each(q.value, '$.positions')`;
-  const votes = pgJson ? sql`sum(cast(p.value as integer))` : sql`sum(p.value)`;
-  const adopted = pgJson ? sql`q.value ->> 'adopted'` : sql`json_extract(q.value, '$.adopted')`;
-  const abstain = pgJson ? sql`sum(cast(q.value ->> 'abstain' as integer))` : sql`sum(json_extract(q.value, '$.abstain'))`;
-  const hasAdopted = pgJson ? sql`(q.value -> 'adopted') is not null` : sql`json_type(q.value, '$.adopted') is not null`;
-  const rows = await sql<{ kind: string; question_id: string | null; position_id: string | null; n: number; members: number; x: number; y: number; z: number }>`
-    select 'roll' as kind, cast(null as text) as question_id, cast(null as text) as position_id,
-           count(*) as n, sum(u.roll) as members, 0 as x, 0 as y, 0 as z
-      from discussion_units u
-     where u.discussion_id = ${id} and u.roll > 0
-    union all
-    select 'reports', null, null, count(*), sum(u.roll), sum(r.present), sum(r.quorate), sum(case when r.signed_by = 'office' then 1 else 0 end)
-      from reports r
-      join discussion_units u on u.discussion_id = r.discussion_id and u.unit_id = r.unit_id
-     where r.discussion_id = ${id} and r.is_current = 1
-    union all
-    select 'votes', q.key, p.key, count(*), 0, ${votes}, 0, 0
-      from reports r, ${questions} q, ${positions} p
-     where r.discussion_id = ${id} and r.is_current = 1
-     group by q.key, p.key
-    union all
-    select 'adopted', q.key, ${adopted}, count(*), sum(u.roll), ${abstain}, 0, 0
-      from reports r
-      join discussion_units u on u.discussion_id = r.discussion_id and u.unit_id = r.unit_id, ${questions} q
-     where r.discussion_id = ${id} and r.is_current = 1 and ${hasAdopted}
-     group by q.key, ${adopted}
-  `.execute(db);
+  const rows = await aggregateCurrentReports(db, def.id);
   const t = emptyTally(def);
-  for (const r of rows.rows) {
+  for (const r of rows) {
     const n = Number(r.n);
     const members = Number(r.members ?? 0);
     const x = Number(r.x ?? 0);

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { QuestionVotes, ReportOutcome } from '../domain/report.ts';
-import type { Db } from './db.ts';
+import { isPostgres, type Db } from './db.ts';
 import type { ReportsTable } from './schema.ts';
 import { dbOf, oneOf, rowSource, runSql, write, type WriteGroup } from './batch.ts';
 
@@ -34,7 +34,7 @@ interface PackedQuestion {
 }
 
 /** `reports.counts` of a version: its votes and adopted positions, one JSON text. */
-export function packCounts(votes: Readonly<Record<string, QuestionVotes>>, outcome: ReportOutcome): string {
+function packCounts(votes: Readonly<Record<string, QuestionVotes>>, outcome: ReportOutcome): string {
   const packed: Record<string, PackedQuestion> = {};
   for (const q in votes) {
     if (!Object.hasOwn(votes, q)) continue;
@@ -256,4 +256,56 @@ export async function findReportLogIndex(db: Db, discussionId: string, unitId: s
     .where('version', '=', version)
     .executeTakeFirst();
   return r === undefined ? undefined : r.log_index === null ? null : Number(r.log_index);
+}
+
+/** One line of `aggregateCurrentReports`: `x`, `y`, `z` are the sums each kind names there. */
+export interface AggregateRow {
+  kind: 'roll' | 'reports' | 'votes' | 'adopted';
+  question_id: string | null;
+  position_id: string | null;
+  n: number;
+  members: number;
+  x: number;
+  y: number;
+  z: number;
+}
+
+/**
+ * A discussion's frozen rolls and current reports aggregated in one SQL statement, with no use of the maintained tally
+ * (the bench's naive baseline, src/bench/bench.ts). Four aggregates in one UNION ALL: the rolls (n units, their
+ * members); the reports (n, their units' members, x present, y quorate, z office-signed); the votes per question and
+ * position (x votes); the adoptions per question and position, null for none (n units, their members, x abstentions)
+ * — the last two over each report's counts taken apart by the engine's own JSON functions.
+ */
+export async function aggregateCurrentReports(db: Db, discussionId: string): Promise<AggregateRow[]> {
+  const pgJson = isPostgres(db);
+  const questions = pgJson ? sql`jsonb_each(cast(r.counts as jsonb))` : sql`json_each(r.counts)`;
+  const positions = pgJson ? sql`jsonb_each_text(q.value -> 'positions')` : sql`json_each(q.value, '$.positions')`;
+  const votes = pgJson ? sql`sum(cast(p.value as integer))` : sql`sum(p.value)`;
+  const adopted = pgJson ? sql`q.value ->> 'adopted'` : sql`json_extract(q.value, '$.adopted')`;
+  const abstain = pgJson ? sql`sum(cast(q.value ->> 'abstain' as integer))` : sql`sum(json_extract(q.value, '$.abstain'))`;
+  const hasAdopted = pgJson ? sql`(q.value -> 'adopted') is not null` : sql`json_type(q.value, '$.adopted') is not null`;
+  const rows = await sql<AggregateRow>`
+    select 'roll' as kind, cast(null as text) as question_id, cast(null as text) as position_id,
+           count(*) as n, sum(u.roll) as members, 0 as x, 0 as y, 0 as z
+      from discussion_units u
+     where u.discussion_id = ${discussionId} and u.roll > 0
+    union all
+    select 'reports', null, null, count(*), sum(u.roll), sum(r.present), sum(r.quorate), sum(case when r.signed_by = 'office' then 1 else 0 end)
+      from reports r
+      join discussion_units u on u.discussion_id = r.discussion_id and u.unit_id = r.unit_id
+     where r.discussion_id = ${discussionId} and r.is_current = 1
+    union all
+    select 'votes', q.key, p.key, count(*), 0, ${votes}, 0, 0
+      from reports r, ${questions} q, ${positions} p
+     where r.discussion_id = ${discussionId} and r.is_current = 1
+     group by q.key, p.key
+    union all
+    select 'adopted', q.key, ${adopted}, count(*), sum(u.roll), ${abstain}, 0, 0
+      from reports r
+      join discussion_units u on u.discussion_id = r.discussion_id and u.unit_id = r.unit_id, ${questions} q
+     where r.discussion_id = ${discussionId} and r.is_current = 1 and ${hasAdopted}
+     group by q.key, ${adopted}
+  `.execute(db);
+  return rows.rows;
 }
