@@ -343,7 +343,7 @@ async function benchEngine(store: Store, org: Organization): Promise<EngineRun> 
 
   // The record's cost on ingest: with the log against without, interleaved.
   collectGarbage();
-  const logCost = await logIngestCost(store, org, Math.min(LOG_COST_REPORTS, org.branches.length), tag('ingest with and without the log'));
+  const logCost = await logIngestCost(store, order, Math.min(LOG_COST_REPORTS, order.length), tag('ingest with and without the log'));
 
   // Ingest over HTTP.
   collectGarbage();
